@@ -1,0 +1,22 @@
+using Microsoft.Extensions.Logging;
+
+namespace EventLoop;
+
+/// <summary>How a <see cref="Loop"/> is set up.</summary>
+public sealed class LoopOptions
+{
+    /// <summary>The loop's clock. Default <see cref="TimeProvider.System"/>; tests use <see cref="Testing.ManualClock"/>.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>Where the loop logs (category "EventLoop.Loop"). Default: warnings and errors to standard error.</summary>
+    public ILoggerFactory? LoggerFactory { get; set; }
+
+    /// <summary>The readiness backend; the loop owns and disposes it. Default: a new <see cref="SocketSelectSelector"/>.</summary>
+    public ISelector? Selector { get; set; }
+
+    /// <summary>Debug mode: time every callback and log those slower than <see cref="SlowCallbackThreshold"/>. Off by default.</summary>
+    public bool Debug { get; set; }
+
+    /// <summary>In debug mode, callbacks that run longer than this (real time) are logged. Default 100 ms, as in asyncio.</summary>
+    public TimeSpan SlowCallbackThreshold { get; set; } = TimeSpan.FromMilliseconds(100);
+}

@@ -1,0 +1,215 @@
+using System.Runtime.ExceptionServices;
+
+namespace EventLoop;
+
+/// <summary>
+/// What a <see cref="LoopTask"/> points at: completion state, the continuations waiting for it,
+/// and cancellation. Loop-thread only.
+/// </summary>
+/// <remarks>
+/// <para><b>Versions and pooling.</b> Async-method boxes are reused (see
+/// <see cref="StateMachineBox{TStateMachine, TResult}"/>): when a successful run's result has been
+/// taken, the box is reset and <see cref="Version"/> goes up. A <see cref="LoopTask"/> holds the
+/// version it was made for, so a task whose version no longer matches refers to a run that
+/// <i>completed successfully</i> — only successful runs are ever recycled. That is why awaiting a
+/// task twice, or reading its status after the await, keeps working: there is no pooled object
+/// that throws the second time (the trap UniTask users keep falling into).</para>
+/// <para><b>Continuations never run inline.</b> Completing a source queues each continuation on
+/// the loop of the code that awaited it, so a chain of completions unwinds one loop callback at
+/// a time instead of diving down the stack.</para>
+/// </remarks>
+internal abstract class LoopTaskSource
+{
+    private static readonly Action<object?> InvokeAction = static state => ((Action)state!).Invoke();
+
+    private object? _error; // ExceptionDispatchInfo (faulted) or OperationCanceledException (canceled)
+    private Continuation _first;
+    private List<Continuation>? _more;
+
+    /// <summary>Bumped each time a pooled source is reused.</summary>
+    internal int Version;
+
+    /// <summary>The loop that last ran this source's code; continuations go there when their awaiter had no loop.</summary>
+    internal Loop? OwnerLoop;
+
+    /// <summary>Set while <see cref="Loop.Spawn(Func{LoopTask})"/> owns this task, so the loop hears when it ends.</summary>
+    internal Loop? SpawnedBy;
+
+    private LoopTaskStatus _status;
+
+    /// <summary>True once someone took the outcome of a failed run (awaited it, read its exception).</summary>
+    internal bool Observed;
+
+    private readonly record struct Continuation(Action<object?>? Callback, object? State, Loop? Loop);
+
+    public LoopTaskStatus GetStatus(int version) => version != Version ? LoopTaskStatus.RanToCompletion : _status;
+
+    public bool IsCompleted(int version) => version != Version || _status != LoopTaskStatus.Pending;
+
+    public Exception? GetException(int version)
+    {
+        if (version != Version || _error is null) return null;
+        Observed = true;
+        return _error is ExceptionDispatchInfo edi ? edi.SourceException : (Exception)_error;
+    }
+
+    /// <summary>Registers <paramref name="callback"/> to be queued on a loop when this source completes.</summary>
+    /// <param name="callback">The continuation.</param>
+    /// <param name="state">Its argument.</param>
+    /// <param name="version">The version of the task being awaited.</param>
+    /// <param name="loop">Where to queue it; default: the loop running on the calling thread.</param>
+    public void OnCompleted(Action<object?> callback, object? state, int version, Loop? loop = null)
+    {
+        loop ??= Loop.Current;
+        if (IsCompleted(version))
+        {
+            Schedule(callback, state, loop ?? OwnerLoop);
+            return;
+        }
+        if (_first.Callback is null) _first = new Continuation(callback, state, loop);
+        else (_more ??= new List<Continuation>(2)).Add(new Continuation(callback, state, loop));
+    }
+
+    /// <summary>The <see cref="OnCompleted(Action{object?}, object?, int, Loop?)"/> shape awaiters are handed.</summary>
+    public void OnCompleted(Action continuation, int version) => OnCompleted(InvokeAction, continuation, version);
+
+    /// <summary>Throws what the run ended with, or returns if it succeeded; a success also releases the source for reuse.</summary>
+    public void ThrowIfNotSuccessful(int version)
+    {
+        if (version != Version) return;
+        if (_error is not null) Observed = true;
+        switch (_status)
+        {
+            case LoopTaskStatus.RanToCompletion:
+                return;
+            case LoopTaskStatus.Faulted:
+                ((ExceptionDispatchInfo)_error!).Throw();
+                return;
+            case LoopTaskStatus.Canceled:
+                throw (OperationCanceledException)_error!;
+            default:
+                throw new InvalidOperationException("The task has not completed yet; await it instead of reading its result.");
+        }
+    }
+
+    /// <summary>For <see cref="LoopTask"/> awaits: throws on failure, releases the source on success.</summary>
+    public void Consume(int version)
+    {
+        if (version != Version) return; // an older, successful run
+        ThrowIfNotSuccessful(version);
+        OnResultConsumed(version);
+    }
+
+    /// <summary>Requests cancellation. Returns false when the task already finished (or never can be cancelled).</summary>
+    public bool Cancel(int version)
+    {
+        if (IsCompleted(version)) return false;
+        return RequestCancel();
+    }
+
+    /// <summary>How this kind of source reacts to <see cref="LoopTask.Cancel"/>.</summary>
+    protected abstract bool RequestCancel();
+
+    /// <summary>Called once the result of a successful run has been taken; pooled sources reset themselves here.</summary>
+    internal virtual void OnResultConsumed(int version)
+    {
+    }
+
+    /// <summary>A short name for logs: the async method, or the kind of operation.</summary>
+    internal virtual string Describe() => GetType().Name;
+
+    protected bool TrySetSucceeded()
+    {
+        if (_status != LoopTaskStatus.Pending) return false;
+        _status = LoopTaskStatus.RanToCompletion;
+        Finish();
+        return true;
+    }
+
+    protected bool TrySetFailed(Exception exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        if (_status != LoopTaskStatus.Pending) return false;
+        if (exception is OperationCanceledException canceled)
+        {
+            _status = LoopTaskStatus.Canceled;
+            _error = canceled;
+        }
+        else
+        {
+            _status = LoopTaskStatus.Faulted;
+            _error = ExceptionDispatchInfo.Capture(exception);
+        }
+        Finish();
+        return true;
+    }
+
+    /// <summary>Clears completion state for reuse. Only a pooled source calls this, and only after a success.</summary>
+    protected void ResetForReuse()
+    {
+        Version++;
+        _status = LoopTaskStatus.Pending;
+        _error = null;
+        Observed = false;
+        _first = default;
+        _more = null;
+        OwnerLoop = null;
+        SpawnedBy = null;
+    }
+
+    private void Finish()
+    {
+        bool awaited = _first.Callback is not null;
+        var current = Loop.Current;
+        if (awaited)
+        {
+            var first = _first;
+            _first = default;
+            Schedule(first.Callback!, first.State, first.Loop ?? current ?? OwnerLoop);
+            if (_more is { } more)
+            {
+                _more = null;
+                foreach (var c in more) Schedule(c.Callback!, c.State, c.Loop ?? current ?? OwnerLoop);
+            }
+        }
+        if (SpawnedBy is { } owner)
+        {
+            SpawnedBy = null;
+            owner.OnSpawnedTaskFinished(this, awaited);
+        }
+    }
+
+    /// <summary>Queues a continuation on <paramref name="loop"/>, or on the thread pool when no loop is known.</summary>
+    private static void Schedule(Action<object?> callback, object? state, Loop? loop)
+    {
+        if (loop is null || !loop.TryPost(callback, state))
+            ThreadPool.UnsafeQueueUserWorkItem(callback, state, preferLocal: false);
+    }
+}
+
+/// <summary>A <see cref="LoopTaskSource"/> that carries a result.</summary>
+internal abstract class LoopTaskSource<TResult> : LoopTaskSource
+{
+    private TResult? _result;
+
+    public TResult GetResult(int version)
+    {
+        if (version != Version)
+            throw new InvalidOperationException("This task's result was already taken and its storage reused.");
+        ThrowIfNotSuccessful(version);
+        var result = _result!;
+        OnResultConsumed(version);
+        return result;
+    }
+
+    public bool TrySetResult(TResult result)
+    {
+        if (IsCompleted(Version)) return false;
+        _result = result;
+        return TrySetSucceeded();
+    }
+
+    public bool TrySetException(Exception exception) => TrySetFailed(exception);
+
+    protected void ClearResult() => _result = default;
+}

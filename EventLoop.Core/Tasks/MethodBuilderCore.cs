@@ -1,0 +1,44 @@
+using System.Runtime.CompilerServices;
+
+namespace EventLoop;
+
+/// <summary>The parts of <see cref="LoopTaskMethodBuilder"/> and <see cref="LoopTaskMethodBuilder{TResult}"/> that are the same.</summary>
+internal static class MethodBuilderCore
+{
+    public static void Start<TStateMachine>(ref TStateMachine stateMachine) where TStateMachine : IAsyncStateMachine
+    {
+        ArgumentNullException.ThrowIfNull(stateMachine);
+        // The new method has no box yet: a pending cancellation of the caller must not be
+        // raised inside the callee's synchronous part.
+        var previous = AsyncMethodContext.Current;
+        AsyncMethodContext.Current = null;
+        try
+        {
+            // AsyncTaskMethodBuilder.Start only runs the first MoveNext with the caller's
+            // ExecutionContext and SynchronizationContext restored afterwards; it creates no Task.
+            AsyncTaskMethodBuilder.Create().Start(ref stateMachine);
+        }
+        finally
+        {
+            AsyncMethodContext.Current = previous;
+        }
+    }
+
+    public static StateMachineBox<TStateMachine, TResult> GetBox<TStateMachine, TResult>(
+        ref TStateMachine stateMachine, ref LoopTaskSource<TResult>? source)
+        where TStateMachine : IAsyncStateMachine
+    {
+        if (source is StateMachineBox<TStateMachine, TResult> existing)
+        {
+            existing.OnSuspending();
+            return existing;
+        }
+        var box = StateMachineBox<TStateMachine, TResult>.Rent();
+        // Order matters: the builder (inside stateMachine) must point at the box before the
+        // state machine is copied into it, so the copy that resumes completes the same box.
+        source = box;
+        box.StateMachine = stateMachine;
+        box.OnSuspending();
+        return box;
+    }
+}
