@@ -14,6 +14,15 @@ public sealed class LoopOptions
     /// <summary>The readiness backend; the loop owns and disposes it. Default: a new <see cref="SocketSelectSelector"/>.</summary>
     public ISelector? Selector { get; set; }
 
+    /// <summary>
+    /// While callbacks are ready, the selector is polled (with a zero timeout) only every this
+    /// many iterations; whenever nothing is ready the loop always selects, so I/O is never
+    /// delayed when it is idle. A busy iteration then costs no syscall, and a stream of ready
+    /// work still cannot starve I/O (Tokio's <c>event_interval</c>, also 61). Set 1 to poll in
+    /// every iteration, as asyncio does. Default 61.
+    /// </summary>
+    public int BusyPollInterval { get; set; } = 61;
+
     /// <summary>Debug mode: time every callback and log those slower than <see cref="SlowCallbackThreshold"/>. Off by default.</summary>
     public bool Debug { get; set; }
 

@@ -5,6 +5,7 @@ namespace EventLoop;
 public sealed partial class Loop
 {
     private readonly List<SelectorEvent> _events = new();
+    private int _busyIterations;
     private SynchronizationContext? _savedSynchronizationContext;
     private Loop? _savedCurrent;
 
@@ -14,7 +15,9 @@ public sealed partial class Loop
     /// <item>the wait is zero if callbacks are ready (or a stop was requested), else the time to
     /// the earliest timer, capped by <paramref name="maxWait"/> (no timer and no cap: until a
     /// socket is ready or another thread calls <see cref="CallSoonThreadSafe(Action)"/>);</item>
-    /// <item>select on the registered sockets for that long;</item>
+    /// <item>select on the registered sockets for that long — when callbacks are ready, only
+    /// every <see cref="LoopOptions.BusyPollInterval"/>th iteration (default 61; 1 polls in every
+    /// iteration), so a busy iteration costs no syscall; an iteration that would wait always selects;</item>
     /// <item>queue the callbacks of ready sockets, then those handed over from other threads,
     /// then due timers (by due time, equal ones in scheduling order);</item>
     /// <item>run exactly the callbacks that were queued when this step began; those they queue
@@ -254,8 +257,12 @@ public sealed partial class Loop
     private void Step(TimeSpan? maxWait)
     {
         var wait = ComputeWait(maxWait);
-        WaitForEvents(wait);
-        QueueReadySockets(_events);
+        if (_ready.Count == 0 || ++_busyIterations >= _busyPollInterval)
+        {
+            _busyIterations = 0;
+            WaitForEvents(wait);
+            QueueReadySockets(_events);
+        }
         _inbox.DrainInto(_ready);
         QueueDueTimers();
         RunReadyCallbacks();

@@ -38,6 +38,7 @@ public sealed partial class Loop : IDisposable
     private readonly ILogger _logger;
     private readonly bool _debug;
     private readonly TimeSpan _slowCallbackThreshold;
+    private readonly int _busyPollInterval;
 
     private int _ownerThreadId;
     private int _runningThreadId;
@@ -54,6 +55,8 @@ public sealed partial class Loop : IDisposable
         _logger = options.LoggerFactory?.CreateLogger("EventLoop.Loop") ?? StandardErrorLogger.Instance;
         _debug = options.Debug;
         _slowCallbackThreshold = options.SlowCallbackThreshold;
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.BusyPollInterval, 1);
+        _busyPollInterval = options.BusyPollInterval;
         _selector = options.Selector ?? new SocketSelectSelector();
         _wakeup = new WakeupChannel();
         _selector.Register(_wakeup.Reader, SelectorInterest.Read, _wakeup);
