@@ -6,8 +6,19 @@ internal static class AsyncMethodNames
     public static string Of(Type stateMachineType)
     {
         string name = stateMachineType.Name;
-        int open = name.IndexOf('<'), close = name.IndexOf('>');
-        string method = open >= 0 && close > open ? name[(open + 1)..close] : name;
+        string method;
+        int local = name.IndexOf("g__", StringComparison.Ordinal);
+        if (local >= 0)
+        {
+            // A local function: <<Outer>g__Inner|4_0>d
+            int end = name.IndexOf('|', local);
+            method = name[(local + 3)..(end > local ? end : name.Length)];
+        }
+        else
+        {
+            int open = name.IndexOf('<'), close = name.IndexOf('>');
+            method = open >= 0 && close > open ? name[(open + 1)..close] : name;
+        }
         string? owner = stateMachineType.DeclaringType?.Name;
         return owner is null ? method : owner + "." + method;
     }

@@ -64,25 +64,20 @@ public readonly struct LoopTask
     public Awaiter GetAwaiter() => new(this);
 
     /// <summary>
-    /// A <see cref="Task"/> that completes the same way, for code on other threads. Its
-    /// continuations run asynchronously (never on the loop thread inside the loop's callback).
+    /// A <see cref="Task"/> that completes the same way, for code on other threads. It is
+    /// completed at the moment the loop task completes (even if the loop stops right after);
+    /// its continuations run on the thread pool, never inside the loop's callback.
     /// </summary>
     public Task AsTask()
     {
         if (Source is null) return Task.CompletedTask;
         var tcs = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var self = this;
-        Source.OnCompleted(static state =>
+        var version = Version;
+        Source.OnCompletedInline(static state =>
         {
-            var (task, completion) = ((LoopTask, TaskCompletionSource))state!;
-            try
-            {
-                task.Source!.Consume(task.Version);
-                completion.TrySetResult();
-            }
-            catch (OperationCanceledException e) { completion.TrySetCanceled(e.CancellationToken); }
-            catch (Exception e) { completion.TrySetException(e); }
-        }, (self, tcs), Version);
+            var (source, version, completion) = ((LoopTaskSource, int, TaskCompletionSource))state!;
+            source.CopyOutcomeTo(version, completion);
+        }, (Source, version, tcs), version);
         return tcs.Task;
     }
 

@@ -61,13 +61,11 @@ public readonly struct LoopTask<TResult>
     {
         if (Source is null) return Task.FromResult(_result!);
         var tcs = new TaskCompletionSource<TResult>(TaskCreationOptions.RunContinuationsAsynchronously);
-        Source.OnCompleted(static state =>
+        Source.OnCompletedInline(static state =>
         {
-            var (task, completion) = ((LoopTask<TResult>, TaskCompletionSource<TResult>))state!;
-            try { completion.TrySetResult(task.Source!.GetResult(task.Version)); }
-            catch (OperationCanceledException e) { completion.TrySetCanceled(e.CancellationToken); }
-            catch (Exception e) { completion.TrySetException(e); }
-        }, (this, tcs), Version);
+            var (source, version, completion) = ((LoopTaskSource<TResult>, int, TaskCompletionSource<TResult>))state!;
+            source.CopyOutcomeTo(version, completion);
+        }, (Source, Version, tcs), Version);
         return tcs.Task;
     }
 

@@ -40,7 +40,8 @@ internal abstract class LoopTaskSource
     /// <summary>True once someone took the outcome of a failed run (awaited it, read its exception).</summary>
     internal bool Observed;
 
-    private readonly record struct Continuation(Action<object?>? Callback, object? State, Loop? Loop);
+    // Inline: run at completion instead of queued; only for hand-offs that run no user code (see OnCompletedInline).
+    private readonly record struct Continuation(Action<object?>? Callback, object? State, Loop? Loop, bool Inline = false);
 
     public LoopTaskStatus GetStatus(int version) => version != Version ? LoopTaskStatus.RanToCompletion : _status;
 
@@ -68,6 +69,24 @@ internal abstract class LoopTaskSource
         }
         if (_first.Callback is null) _first = new Continuation(callback, state, loop);
         else (_more ??= new List<Continuation>(2)).Add(new Continuation(callback, state, loop));
+    }
+
+    /// <summary>
+    /// Registers a callback that runs at the moment of completion, on the completing thread. Only
+    /// for hand-offs that cannot run user code inline, such as completing a
+    /// <see cref="TaskCompletionSource"/> created with RunContinuationsAsynchronously: queueing
+    /// them on the loop would lose them when the loop stops right after the completion.
+    /// </summary>
+    public void OnCompletedInline(Action<object?> callback, object? state, int version)
+    {
+        if (IsCompleted(version))
+        {
+            callback(state);
+            return;
+        }
+        var continuation = new Continuation(callback, state, null, Inline: true);
+        if (_first.Callback is null) _first = continuation;
+        else (_more ??= new List<Continuation>(2)).Add(continuation);
     }
 
     /// <summary>The <see cref="OnCompleted(Action{object?}, object?, int, Loop?)"/> shape awaiters are handed.</summary>
@@ -165,17 +184,34 @@ internal abstract class LoopTaskSource
         {
             var first = _first;
             _first = default;
-            Schedule(first.Callback!, first.State, first.Loop ?? current ?? OwnerLoop);
+            Dispatch(first, current);
             if (_more is { } more)
             {
                 _more = null;
-                foreach (var c in more) Schedule(c.Callback!, c.State, c.Loop ?? current ?? OwnerLoop);
+                foreach (var c in more) Dispatch(c, current);
             }
         }
         if (SpawnedBy is { } owner)
         {
             SpawnedBy = null;
             owner.OnSpawnedTaskFinished(this, awaited);
+        }
+    }
+
+    private void Dispatch(in Continuation continuation, Loop? current)
+    {
+        if (continuation.Inline) continuation.Callback!(continuation.State);
+        else Schedule(continuation.Callback!, continuation.State, continuation.Loop ?? current ?? OwnerLoop);
+    }
+
+    /// <summary>The outcome without taking it (no reuse of the source): for hand-offs that may run inside the completion.</summary>
+    public void CopyOutcomeTo(int version, TaskCompletionSource completion)
+    {
+        switch (GetStatus(version))
+        {
+            case LoopTaskStatus.RanToCompletion: completion.TrySetResult(); break;
+            case LoopTaskStatus.Canceled: completion.TrySetCanceled(((OperationCanceledException)GetException(version)!).CancellationToken); break;
+            default: completion.TrySetException(GetException(version)!); break;
         }
     }
 
@@ -210,6 +246,17 @@ internal abstract class LoopTaskSource<TResult> : LoopTaskSource
     }
 
     public bool TrySetException(Exception exception) => TrySetFailed(exception);
+
+    /// <summary>The outcome without taking it: see <see cref="LoopTaskSource.CopyOutcomeTo"/>.</summary>
+    public void CopyOutcomeTo(int version, TaskCompletionSource<TResult> completion)
+    {
+        switch (GetStatus(version))
+        {
+            case LoopTaskStatus.RanToCompletion: completion.TrySetResult(_result!); break;
+            case LoopTaskStatus.Canceled: completion.TrySetCanceled(((OperationCanceledException)GetException(version)!).CancellationToken); break;
+            default: completion.TrySetException(GetException(version)!); break;
+        }
+    }
 
     protected void ClearResult() => _result = default;
 }
