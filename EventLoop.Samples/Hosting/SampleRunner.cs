@@ -1,0 +1,52 @@
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging;
+
+namespace EventLoop.Samples;
+
+/// <summary>
+/// How every sample runs: console logging, a fresh loop, and a graceful stop on Ctrl+C or
+/// SIGTERM. The signal handler only wakes the loop; on the loop it cancels the sample's main
+/// task, whose <c>finally</c> blocks then say goodbye and close. Exit code 0 on a clean stop.
+/// </summary>
+public static class SampleRunner
+{
+    /// <summary>Runs <paramref name="main"/> on a new loop until it finishes or a stop signal arrives.</summary>
+    public static int Run(Func<Loop, ILoggerFactory, LoopTask> main)
+    {
+        using var logging = LoggerFactory.Create(builder => builder.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss ";
+        }));
+        var logger = logging.CreateLogger("EventLoop.Samples");
+        var loop = new Loop(new LoopOptions { LoggerFactory = logging });
+        try
+        {
+            loop.Run(() => RunUntilSignalled(loop, logging, main));
+            return 0;
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "The sample failed");
+            return 1;
+        }
+    }
+
+    private static async LoopTask RunUntilSignalled(Loop loop, ILoggerFactory logging, Func<Loop, ILoggerFactory, LoopTask> main)
+    {
+        // Handlers first: a signal that arrives as soon as the sample prints its first line
+        // must already be ours, or the runtime's default action would end the process.
+        LoopTask task = default;
+        using var interrupt = loop.AddSignalHandler(PosixSignal.SIGINT, () => task.Cancel());
+        using var terminate = loop.AddSignalHandler(PosixSignal.SIGTERM, () => task.Cancel());
+        task = main(loop, logging);
+        try
+        {
+            await task;
+        }
+        catch (OperationCanceledException) when (task.Status == LoopTaskStatus.Canceled)
+        {
+            // Stopped by a signal: a clean exit.
+        }
+    }
+}
