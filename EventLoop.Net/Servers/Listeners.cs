@@ -1,0 +1,66 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace EventLoop.Net;
+
+/// <summary>Creates listening and connecting sockets for TCP and Unix domain endpoints.</summary>
+internal static class Listeners
+{
+    /// <summary>Where servers listen when the caller names no endpoint: loopback, a free port.</summary>
+    public static EndPoint DefaultEndPoint => new IPEndPoint(IPAddress.Loopback, 0);
+
+    public static Socket NewStreamSocket(EndPoint endpoint) => endpoint is UnixDomainSocketEndPoint
+        ? new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)
+        : new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+
+    public static Socket Listen(EndPoint endpoint, int backlog)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(backlog);
+        if (endpoint is UnixDomainSocketEndPoint unix) RemoveStaleSocketFile(unix);
+        var listener = NewStreamSocket(endpoint);
+        try
+        {
+            // POSIX: rebind a port still in TIME_WAIT after a restart (asyncio's default).
+            if (endpoint is IPEndPoint && !OperatingSystem.IsWindows())
+                listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            listener.Bind(endpoint);
+            listener.Listen(backlog);
+            listener.Blocking = false;
+            return listener;
+        }
+        catch
+        {
+            listener.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The file path of a Unix endpoint, or null for an abstract one (no file).</summary>
+    public static string? SocketFilePath(UnixDomainSocketEndPoint endpoint)
+    {
+        string path = endpoint.ToString();
+        return path.Length == 0 || path[0] == '\0' || path[0] == '@' ? null : path;
+    }
+
+    /// <summary>
+    /// A socket file left by an earlier run that crashed blocks Bind. If nobody accepts on it,
+    /// it is stale: remove it. If a live server answers, refuse, rather than steal its address.
+    /// </summary>
+    private static void RemoveStaleSocketFile(UnixDomainSocketEndPoint endpoint)
+    {
+        if (SocketFilePath(endpoint) is not { } path || !File.Exists(path)) return;
+        using (var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified))
+        {
+            try
+            {
+                probe.Connect(endpoint);
+                throw new SocketException((int)SocketError.AddressAlreadyInUse);
+            }
+            catch (SocketException e) when (e.SocketErrorCode != SocketError.AddressAlreadyInUse)
+            {
+                // Refused: nobody listens there. The file is stale.
+            }
+        }
+        File.Delete(path);
+    }
+}

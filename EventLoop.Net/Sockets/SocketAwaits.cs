@@ -1,0 +1,105 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace EventLoop.Net;
+
+/// <summary>
+/// asyncio's <c>sock_*</c> operations on non-blocking sockets: each tries the system call
+/// first and waits for readiness only when it would block. Nothing here uses the runtime's
+/// own <c>Socket.*Async</c> machinery (its epoll thread and thread pool): the loop is the
+/// poller. Cancelling the awaiting task, or the token, removes the readiness registration.
+/// Loop thread only.
+/// </summary>
+public static class SocketAwaits
+{
+    /// <summary>Accepts a connection; the accepted socket is non-blocking, with Nagle off for TCP.</summary>
+    public static async LoopTask<Socket> AcceptAsync(this Loop loop, Socket listener, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(listener);
+        EnsureNonBlocking(listener);
+        while (true)
+        {
+            if (TryAccept(listener) is { } accepted) return accepted;
+            await ReadinessPromise.Wait(loop, listener, forWrite: false, cancellationToken);
+        }
+    }
+
+    /// <summary>Receives up to <paramref name="buffer"/>.Length bytes; 0 means the peer closed its side.</summary>
+    /// <exception cref="SocketException">The connection failed (reset, for example).</exception>
+    public static async LoopTask<int> ReceiveAsync(this Loop loop, Socket socket, Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(socket);
+        EnsureNonBlocking(socket);
+        while (true)
+        {
+            int received = socket.Receive(buffer.Span, SocketFlags.None, out var error);
+            if (error == SocketError.Success) return received;
+            // A 0 with WouldBlock is "nothing yet", not end of stream.
+            if (error != SocketError.WouldBlock) throw new SocketException((int)error);
+            await ReadinessPromise.Wait(loop, socket, forWrite: false, cancellationToken);
+        }
+    }
+
+    /// <summary>Sends all of <paramref name="data"/>, waiting for buffer space as needed.</summary>
+    /// <exception cref="SocketException">The connection failed (the peer is gone, for example).</exception>
+    public static async LoopTask SendAllAsync(this Loop loop, Socket socket, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(socket);
+        EnsureNonBlocking(socket);
+        while (!data.IsEmpty)
+        {
+            int sent = socket.Send(data.Span, SocketFlags.None, out var error);
+            if (error == SocketError.Success)
+            {
+                data = data[sent..];
+                continue;
+            }
+            if (error != SocketError.WouldBlock) throw new SocketException((int)error);
+            await ReadinessPromise.Wait(loop, socket, forWrite: true, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Connects a non-blocking socket. A refused or unreachable connect throws
+    /// <see cref="SocketException"/> with its error (read from SO_ERROR once the socket reports
+    /// writable: on Linux a failed connect is writable too).
+    /// </summary>
+    public static async LoopTask ConnectAsync(this Loop loop, Socket socket, EndPoint remoteEndPoint, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(socket);
+        ArgumentNullException.ThrowIfNull(remoteEndPoint);
+        EnsureNonBlocking(socket);
+        try
+        {
+            socket.Connect(remoteEndPoint);
+            return;
+        }
+        catch (SocketException e) when (e.SocketErrorCode is SocketError.WouldBlock or SocketError.InProgress)
+        {
+        }
+        await ReadinessPromise.Wait(loop, socket, forWrite: true, cancellationToken);
+        int error = (int)socket.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.Error)!;
+        if (error != 0) throw new SocketException(error);
+    }
+
+    /// <summary>Accepts one pending connection, or returns null when none is waiting.</summary>
+    internal static Socket? TryAccept(Socket listener)
+    {
+        try
+        {
+            var accepted = listener.Accept();
+            accepted.Blocking = false;
+            if (accepted.ProtocolType == ProtocolType.Tcp) accepted.NoDelay = true;
+            return accepted;
+        }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.WouldBlock)
+        {
+            return null;
+        }
+    }
+
+    private static void EnsureNonBlocking(Socket socket)
+    {
+        if (socket.Blocking) socket.Blocking = false;
+    }
+}

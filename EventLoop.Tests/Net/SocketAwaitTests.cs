@@ -1,0 +1,142 @@
+using System.Net;
+using System.Net.Sockets;
+using EventLoop.Net;
+
+namespace EventLoop.Tests.Net;
+
+public class SocketAwaitTests
+{
+    private Loop _loop = null!;
+
+    [SetUp]
+    public void CreateLoop() => _loop = new Loop();
+
+    [TearDown]
+    public void DisposeLoop() => _loop.Dispose();
+
+    private static Socket Listen()
+    {
+        var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(16);
+        return listener;
+    }
+
+    private static Socket NewTcp() => new(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+
+    [Test]
+    public void AcceptConnectSendReceive_EchoOneMessage()
+    {
+        using var listener = Listen();
+        var endpoint = listener.LocalEndPoint!;
+
+        async LoopTask Server()
+        {
+            using var client = await _loop.AcceptAsync(listener);
+            var buffer = new byte[64];
+            int n = await _loop.ReceiveAsync(client, buffer);
+            await _loop.SendAllAsync(client, buffer.AsMemory(0, n));
+        }
+
+        async LoopTask<string> Client()
+        {
+            using var socket = NewTcp();
+            await _loop.ConnectAsync(socket, endpoint);
+            await _loop.SendAllAsync(socket, "ping"u8.ToArray());
+            var buffer = new byte[64];
+            int n = await _loop.ReceiveAsync(socket, buffer);
+            return System.Text.Encoding.ASCII.GetString(buffer, 0, n);
+        }
+
+        var server = _loop.Spawn(Server);
+        Assert.That(_loop.RunUntilComplete(Client()), Is.EqualTo("ping"));
+        _loop.RunUntilComplete(server);
+        Assert.That(_loop.RegisteredSocketCount, Is.Zero, "every readiness registration was removed");
+    }
+
+    [Test]
+    public void ConnectRefused_ThrowsConnectionRefused()
+    {
+        int port;
+        using (var closed = Listen()) port = ((IPEndPoint)closed.LocalEndPoint!).Port; // nothing listens there now
+
+        using var socket = NewTcp();
+        var error = Assert.Throws<SocketException>(() =>
+            _loop.RunUntilComplete(_loop.ConnectAsync(socket, new IPEndPoint(IPAddress.Loopback, port))));
+
+        Assert.That(error!.SocketErrorCode, Is.EqualTo(SocketError.ConnectionRefused));
+    }
+
+    [Test]
+    public void ReceiveAfterThePeerClosed_ReturnsZero()
+    {
+        using var listener = Listen();
+        using var client = NewTcp();
+        client.Connect(listener.LocalEndPoint!);
+        using var accepted = listener.Accept();
+        client.Shutdown(SocketShutdown.Send);
+
+        int n = _loop.RunUntilComplete(_loop.ReceiveAsync(accepted, new byte[16]));
+
+        Assert.That(n, Is.Zero);
+    }
+
+    [Test]
+    public void CancellingAPendingReceive_RemovesTheRegistration()
+    {
+        using var listener = Listen();
+        using var client = NewTcp();
+        client.Connect(listener.LocalEndPoint!);
+        using var accepted = listener.Accept();
+
+        var receive = _loop.ReceiveAsync(accepted, new byte[16]);
+        _loop.RunOnce(TimeSpan.Zero);
+        Assert.That(_loop.RegisteredSocketCount, Is.EqualTo(1));
+
+        receive.Cancel();
+        Assert.Throws<OperationCanceledException>(() => _loop.RunUntilComplete(receive));
+        Assert.That(_loop.RegisteredSocketCount, Is.Zero);
+    }
+
+    [Test]
+    public void ACancellationTokenCancelsAPendingAccept()
+    {
+        using var listener = Listen();
+        using var cts = new CancellationTokenSource();
+        var accept = _loop.AcceptAsync(listener, cts.Token);
+        _loop.CallLater(TimeSpan.FromMilliseconds(1), cts.Cancel);
+
+        Assert.Throws<OperationCanceledException>(() => _loop.RunUntilComplete(accept));
+        Assert.That(_loop.RegisteredSocketCount, Is.Zero);
+    }
+
+    [Test]
+    public void SendAllToAReaderThatIsSlowWaitsForSpaceAndLosesNothing()
+    {
+        using var listener = Listen();
+        using var client = NewTcp();
+        client.Connect(listener.LocalEndPoint!);
+        using var accepted = listener.Accept();
+        var data = new byte[4 * 1024 * 1024];
+        new Random(1).NextBytes(data);
+
+        async LoopTask<byte[]> ReadAll()
+        {
+            var received = new MemoryStream();
+            var buffer = new byte[8192];
+            while (received.Length < data.Length)
+            {
+                int n = await _loop.ReceiveAsync(accepted, buffer);
+                if (n == 0) break;
+                received.Write(buffer, 0, n);
+            }
+            return received.ToArray();
+        }
+
+        var send = _loop.SendAllAsync(client, data); // far more than the socket buffers hold
+        var read = ReadAll();
+        _loop.RunUntilComplete(send);
+
+        Assert.That(_loop.RunUntilComplete(read), Is.EqualTo(data));
+    }
+}
