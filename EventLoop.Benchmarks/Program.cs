@@ -1,1 +1,24 @@
-System.Console.WriteLine("bench");
+using BenchmarkDotNet.Running;
+
+namespace EventLoop.Benchmarks;
+
+/// <summary>
+/// Entry point. The first argument may name a sub-mode that is not a BenchmarkDotNet run (the
+/// Net issue adds "echo", a load generator for the echo server); anything else goes to
+/// BenchmarkDotNet, so the usual <c>--filter</c>, <c>--job</c> and <c>--list</c> options work.
+/// </summary>
+public static class Program
+{
+    public static int Main(string[] args) => args.FirstOrDefault() switch
+    {
+        // Sub-modes go here, each as: "name" => SubMode.Run(args[1..]),
+        _ => RunBenchmarks(args),
+    };
+
+    private static int RunBenchmarks(string[] args)
+    {
+        var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        // A benchmark that failed to build or run must not look like a successful run to a script.
+        return summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? 1 : 0;
+    }
+}
