@@ -296,6 +296,9 @@ public sealed partial class Loop
 
     private void QueueDueTimers()
     {
+        // Reading the clock is a syscall-class cost on some VMs (40-60 ns here): skip it when
+        // there is no timer at all, which is the common case of a busy iteration.
+        if (Timers.Count == 0) return;
         long now = Now;
         while (Timers.PopDue(now) is { } timer) _ready.Enqueue(new ReadyItem(RunTimer, timer));
     }

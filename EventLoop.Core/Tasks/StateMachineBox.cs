@@ -55,7 +55,10 @@ internal sealed class StateMachineBox<TStateMachine, TResult> : LoopTaskSource<T
     /// <summary>Called at every suspension: remembers the flowing ExecutionContext (AsyncLocal values) and the loop.</summary>
     public void OnSuspending()
     {
-        _context = ExecutionContext.Capture();
+        // The default context (no AsyncLocal values) needs no restoring: resume directly, as
+        // the runtime's own async method box does. Only a context with values is re-entered.
+        var context = ExecutionContext.Capture();
+        _context = ReferenceEquals(context, DefaultExecutionContext.Instance) ? null : context;
         OwnerLoop ??= Loop.Current;
     }
 

@@ -9,6 +9,7 @@ namespace EventLoop;
 internal sealed class TimerHeap
 {
     private const int MinimumCapacity = 16;
+    private const int ShrinkThreshold = 4096;
     private TimerHandle[] _items = new TimerHandle[MinimumCapacity];
     private long _nextSequence;
 
@@ -111,8 +112,9 @@ internal sealed class TimerHeap
         CancelledCount = 0;
         for (int i = Count / 2 - 1; i >= 0; i--) SiftDown(i);
 
-        int wanted = Math.Max(MinimumCapacity, Count * 2);
-        if (_items.Length > wanted * 2) Array.Resize(ref _items, wanted);
+        // Shrink only an array that is far too large, so that bursts of schedule-and-cancel do
+        // not shrink and regrow it every time; a million cancelled timers still give it back.
+        if (_items.Length > ShrinkThreshold && _items.Length > Count * 8) Array.Resize(ref _items, Math.Max(ShrinkThreshold, Count * 2));
     }
 
     private static bool Less(TimerHandle a, TimerHandle b) =>

@@ -58,6 +58,19 @@ public class TimerTests : LoopTestBase
     }
 
     [Test]
+    public void AMillionTimersScheduledFirstThenAllCancelledGiveTheirMemoryBack()
+    {
+        var timers = new List<TimerHandle>(1_000_000);
+        for (int i = 0; i < 1_000_000; i++) timers.Add(Loop.CallLater(TimeSpan.FromSeconds(1 + i % 1000), static () => { }));
+        Assert.That(Loop.Timers.Capacity, Is.GreaterThanOrEqualTo(1_000_000));
+
+        foreach (var timer in timers) timer.Cancel();
+
+        Assert.That(Loop.Timers.Count, Is.LessThan(100));
+        Assert.That(Loop.Timers.Capacity, Is.LessThanOrEqualTo(4096));
+    }
+
+    [Test]
     public void CompactionKeepsTheLiveTimersAndTheirOrder()
     {
         var live = new List<int>();
