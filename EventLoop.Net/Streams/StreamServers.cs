@@ -1,0 +1,78 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+
+namespace EventLoop.Net;
+
+/// <summary>Stream-style servers and clients: each connection is a <see cref="Connection"/> read and written in straight-line code.</summary>
+public static class StreamServers
+{
+    /// <summary>
+    /// Listens on <paramref name="endpoint"/> (default 127.0.0.1, a free port) and runs
+    /// <paramref name="handler"/> as a spawned task for each connection. When a handler returns,
+    /// its connection is closed; an exception escaping it is logged with the peer's address and
+    /// closes that connection only. <see cref="Server.WaitClosedAsync"/> completes once the server
+    /// is closed and every handler has returned.
+    /// </summary>
+    public static LoopTask<Server> StartServerAsync(this Loop loop, Func<Connection, LoopTask> handler, EndPoint? endpoint = null,
+        ConnectionOptions? options = null, int backlog = 100)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        loop.CheckThread();
+        var listener = Listeners.Listen(endpoint ?? Listeners.DefaultEndPoint, backlog);
+        var server = new Server(loop, listener, (server, socket) => Accept(loop, server, socket, handler, options));
+        return LoopTask.FromResult(server);
+    }
+
+    /// <summary>Connects to <paramref name="endpoint"/> and returns the connection once it is established.</summary>
+    /// <exception cref="SocketException">The connection was refused or failed.</exception>
+    public static async LoopTask<Connection> OpenConnectionAsync(this Loop loop, EndPoint endpoint, ConnectionOptions? options = null,
+        CancellationToken cancellationToken = default)
+    {
+        var socket = await NetLoopExtensions.ConnectSocketAsync(loop, endpoint, cancellationToken);
+        var connection = new Connection(loop, options);
+        _ = new SocketTransport(loop, socket, connection.Protocol);
+        await loop.Yield(); // ConnectionMade, queued when the transport was created, has run
+        return connection;
+    }
+
+    private static void Accept(Loop loop, Server server, Socket socket, Func<Connection, LoopTask> handler, ConnectionOptions? options)
+    {
+        var connection = new Connection(loop, options);
+        // A connection is finished for the server when both its handler has returned and its
+        // transport has closed.
+        int unfinishedParts = 2;
+        void PartDone()
+        {
+            if (--unfinishedParts == 0) server.ConnectionFinished();
+        }
+        connection.Connected = c => loop.Spawn(() => RunHandlerAsync(loop, c, handler, PartDone));
+        var transport = new SocketTransport(loop, socket, connection.Protocol, closed =>
+        {
+            server.Untrack(closed);
+            PartDone();
+        });
+        server.Track(transport);
+    }
+
+    private static async LoopTask RunHandlerAsync(Loop loop, Connection connection, Func<Connection, LoopTask> handler, Action done)
+    {
+        try
+        {
+            await handler(connection);
+        }
+        catch (OperationCanceledException)
+        {
+            // Cancelled (the loop is shutting down, for example): not a failure.
+        }
+        catch (Exception e)
+        {
+            loop.Logger.LogError(e, "The handler for {Peer} failed; closing that connection", connection.RemoteEndPoint);
+        }
+        finally
+        {
+            connection.Transport.Close();
+            done();
+        }
+    }
+}
