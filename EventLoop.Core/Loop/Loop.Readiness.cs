@@ -22,6 +22,19 @@ public sealed partial class Loop
         UpdateRegistration(registration);
     }
 
+    /// <summary>
+    /// Like <see cref="AddReader"/>, but the reader is also called when the socket has only an
+    /// error pending (POLLERR), which a plain reader never sees through Socket.Select: a UDP
+    /// socket's ICMP "port unreachable", for example.
+    /// </summary>
+    internal void AddReaderWatchingErrors(Socket socket, Action callback)
+    {
+        AddReader(socket, callback);
+        var registration = _registrations[socket];
+        registration.WatchErrors = true;
+        UpdateRegistration(registration);
+    }
+
     /// <summary>Stops calling the socket's reader; a call already queued for this iteration is dropped.</summary>
     /// <returns>False if the socket had no reader.</returns>
     public bool RemoveReader(Socket socket)
@@ -31,6 +44,7 @@ public sealed partial class Loop
         if (!_registrations.TryGetValue(socket, out var registration) || registration.Reader is null) return false;
         registration.Reader = null;
         registration.ReadPending = false;
+        registration.WatchErrors = false;
         UpdateRegistration(registration);
         return true;
     }
@@ -80,7 +94,7 @@ public sealed partial class Loop
     private void UpdateRegistration(SocketRegistration registration)
     {
         var interest = registration.Interest;
-        if (interest == SelectorInterest.None)
+        if ((interest & (SelectorInterest.Read | SelectorInterest.Write)) == SelectorInterest.None)
         {
             _selector.Unregister(registration.Socket);
             _registrations.Remove(registration.Socket);

@@ -14,6 +14,13 @@ public sealed partial class Loop
         _ready.Enqueue(new ReadyItem(InvokeAction, callback));
     }
 
+    /// <summary>The allocation-free form of <see cref="CallSoon(Action)"/>: a static callback and its state.</summary>
+    internal void CallSoon(Action<object?> callback, object? state)
+    {
+        CheckThread();
+        _ready.Enqueue(new ReadyItem(callback, state));
+    }
+
     /// <summary>
     /// Queues <paramref name="callback"/> from any thread, and wakes the loop if it is blocked
     /// waiting for sockets. The only way (with <see cref="Stop"/>) to talk to a loop from

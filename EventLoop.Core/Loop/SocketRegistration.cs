@@ -29,9 +29,11 @@ internal sealed class SocketRegistration(Socket socket)
     public Action? Reader;
     public Action? Writer;
     public bool ReadPending;
+    public bool WatchErrors;
     public bool WritePending;
 
     public SelectorInterest Interest =>
         (Reader is null ? SelectorInterest.None : SelectorInterest.Read) |
-        (Writer is null ? SelectorInterest.None : SelectorInterest.Write);
+        (Writer is null ? SelectorInterest.None : SelectorInterest.Write) |
+        (WatchErrors ? SelectorInterest.Error : SelectorInterest.None);
 }

@@ -29,8 +29,8 @@ public sealed class SocketSelectSelector : ISelector
         ArgumentNullException.ThrowIfNull(socket);
         ArgumentNullException.ThrowIfNull(state);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        interest &= SelectorInterest.Read | SelectorInterest.Write;
-        if (interest == SelectorInterest.None)
+        interest &= SelectorInterest.Read | SelectorInterest.Write | SelectorInterest.Error;
+        if ((interest & (SelectorInterest.Read | SelectorInterest.Write)) == SelectorInterest.None)
         {
             Unregister(socket);
             return;
@@ -70,7 +70,7 @@ public sealed class SocketSelectSelector : ISelector
         FillLists();
         try
         {
-            Socket.Select(_readList, _writeList, OperatingSystem.IsWindows() ? _errorList : null, SelectTimeout.ToMicroseconds(timeout));
+            Socket.Select(_readList, _writeList, _errorList.Count > 0 ? _errorList : null, SelectTimeout.ToMicroseconds(timeout));
         }
         catch (ObjectDisposedException)
         {
@@ -82,9 +82,13 @@ public sealed class SocketSelectSelector : ISelector
 
         foreach (var socket in _readList) Report(socket, SelectorInterest.Read, ready);
         foreach (var socket in _writeList) Report(socket, SelectorInterest.Write, ready);
-        // Windows reports a failed non-blocking connect only in the error list: deliver it as
-        // writability so the waiting writer wakes and reads SO_ERROR.
-        foreach (var socket in _errorList) Report(socket, SelectorInterest.Write, ready);
+        // An error is readiness for whatever waits: the reader's or writer's next call meets
+        // it. (Windows reports a failed non-blocking connect only here.)
+        foreach (var socket in _errorList)
+        {
+            if (_indexBySocket.TryGetValue(socket, out int index))
+                ready.Add(new SelectorEvent(_entries[index].State, _entries[index].Interest & (SelectorInterest.Read | SelectorInterest.Write)));
+        }
     }
 
     private void FillLists()
@@ -95,10 +99,11 @@ public sealed class SocketSelectSelector : ISelector
         foreach (var entry in _entries)
         {
             if ((entry.Interest & SelectorInterest.Read) != 0) _readList.Add(entry.Socket);
-            if ((entry.Interest & SelectorInterest.Write) != 0)
+            if ((entry.Interest & SelectorInterest.Write) != 0) _writeList.Add(entry.Socket);
+            if ((entry.Interest & SelectorInterest.Error) != 0 ||
+                (OperatingSystem.IsWindows() && (entry.Interest & SelectorInterest.Write) != 0))
             {
-                _writeList.Add(entry.Socket);
-                if (OperatingSystem.IsWindows()) _errorList.Add(entry.Socket);
+                _errorList.Add(entry.Socket);
             }
         }
     }

@@ -45,10 +45,11 @@ internal static class Listeners
     /// <summary>
     /// A socket file left by an earlier run that crashed blocks Bind. If nobody accepts on it,
     /// it is stale: remove it. If a live server answers, refuse, rather than steal its address.
+    /// A file with content is never a socket: leave it, and let Bind report the conflict.
     /// </summary>
     private static void RemoveStaleSocketFile(UnixDomainSocketEndPoint endpoint)
     {
-        if (SocketFilePath(endpoint) is not { } path || !File.Exists(path)) return;
+        if (SocketFilePath(endpoint) is not { } path || !File.Exists(path) || new FileInfo(path).Length != 0) return;
         using (var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified))
         {
             try

@@ -1,0 +1,79 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using EventLoop.Net;
+
+namespace EventLoop.Tests.Net;
+
+public class DatagramTests : NetTestBase
+{
+    private sealed class EchoDatagrams : IDatagramProtocol
+    {
+        private IDatagramTransport? _transport;
+        public void ConnectionMade(IDatagramTransport transport) => _transport = transport;
+        public void DatagramReceived(ReadOnlySpan<byte> data, EndPoint from) => _transport!.SendTo(data, from);
+    }
+
+    private sealed class Collecting(LoopFuture<string> first) : IDatagramProtocol
+    {
+        public readonly List<Exception> Errors = new();
+        public void ConnectionMade(IDatagramTransport transport) { }
+        public void DatagramReceived(ReadOnlySpan<byte> data, EndPoint from) => first.TrySetResult(Encoding.UTF8.GetString(data));
+        public void ErrorReceived(Exception error)
+        {
+            Errors.Add(error);
+            first.TrySetException(error);
+        }
+    }
+
+    [Test]
+    public void UdpRoundTrip()
+    {
+        var reply = Run(async () =>
+        {
+            var (server, _) = await Loop.CreateDatagramEndpointAsync(() => new EchoDatagrams());
+            var got = Loop.CreateFuture<string>();
+            var (client, _) = await Loop.CreateDatagramEndpointAsync(() => new Collecting(got), remote: server.LocalEndPoint);
+            client.SendTo("datagram"u8);
+            var text = await got.Task;
+            client.Close();
+            server.Close();
+            return text;
+        });
+
+        Assert.That(reply, Is.EqualTo("datagram"));
+    }
+
+    [Test]
+    public void AConnectedEndpointHearsThatNobodyListens()
+    {
+        int port;
+        using (var probe = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp))
+        {
+            probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            port = ((IPEndPoint)probe.LocalEndPoint!).Port;
+        }
+
+        var error = Assert.Throws<SocketException>(() => Run(async () =>
+        {
+            var got = Loop.CreateFuture<string>();
+            var (client, _) = await Loop.CreateDatagramEndpointAsync(() => new Collecting(got), remote: new IPEndPoint(IPAddress.Loopback, port));
+            client.SendTo("anyone?"u8);
+            try { return await got.Task; }
+            finally { client.Close(); }
+        }));
+
+        Assert.That(error!.SocketErrorCode, Is.EqualTo(SocketError.ConnectionRefused));
+    }
+
+    [Test]
+    public void SendToWithoutADestinationOnAnUnconnectedEndpointIsRefused()
+    {
+        Run(async () =>
+        {
+            var (endpoint, _) = await Loop.CreateDatagramEndpointAsync(() => new EchoDatagrams());
+            Assert.Throws<ArgumentNullException>(() => endpoint.SendTo("x"u8));
+            endpoint.Close();
+        });
+    }
+}

@@ -1,0 +1,143 @@
+using EventLoop.Net;
+using EventLoop.Testing;
+
+namespace EventLoop.Tests.Net;
+
+/// <summary>Stream code over the in-memory pair: no kernel, a manual clock, fully deterministic.</summary>
+public class MemoryTransportTests
+{
+    private ManualClock _clock = null!;
+    private Loop _loop = null!;
+
+    [SetUp]
+    public void CreateLoop()
+    {
+        _clock = new ManualClock { AutoAdvance = true };
+        _loop = new Loop(new LoopOptions { TimeProvider = _clock });
+    }
+
+    [TearDown]
+    public void DisposeLoop() => _loop.Dispose();
+
+    [Test]
+    public void LinesGoBothWaysAndTimeoutsRunOnTheManualClock()
+    {
+        var (client, server) = MemoryTransport.CreateConnectionPair(_loop);
+        async LoopTask Server()
+        {
+            while (await server.ReadLineAsync() is { } line)
+            {
+                await _loop.Delay(TimeSpan.FromSeconds(5)); // "slow" processing: virtual time
+                server.WriteLine($"echo {line}");
+            }
+            await server.CloseAsync();
+        }
+        async LoopTask<List<string?>> Client()
+        {
+            await _loop.Yield(); // let the pair connect
+            client.WriteLine("one");
+            client.WriteLine("two");
+            client.ShutdownWrite();
+            var replies = new List<string?> { await client.ReadLineAsync(), await client.ReadLineAsync(), await client.ReadLineAsync() };
+            return replies;
+        }
+
+        var serving = _loop.Spawn(Server);
+        var replies = _loop.RunUntilComplete(Client());
+        _loop.RunUntilComplete(serving);
+
+        Assert.That(replies, Is.EqualTo(new[] { "echo one", "echo two", null }));
+        Assert.That(_clock.Elapsed, Is.EqualTo(TimeSpan.FromSeconds(10)));
+    }
+
+    [Test]
+    public void SmallChunksExercisePartialLinesAndNothingIsLost()
+    {
+        var (a, b) = MemoryTransport.CreateConnectionPair(_loop, pipeOptions: new MemoryPipeOptions { ChunkSize = 3 });
+        async LoopTask<List<string>> Reader()
+        {
+            var lines = new List<string>();
+            while (await b.ReadLineAsync() is { } line) lines.Add(line);
+            return lines;
+        }
+        var reading = Reader();
+        _loop.RunUntilIdle();
+
+        a.WriteLine("hello world");
+        a.WriteLine("");
+        a.WriteLine("ünïcödé");
+        a.ShutdownWrite();
+
+        Assert.That(_loop.RunUntilComplete(reading), Is.EqualTo(new[] { "hello world", "", "ünïcödé" }));
+    }
+
+    [Test]
+    public void ReadBackpressureBoundsWhatASlowReaderBuffers()
+    {
+        var options = new ConnectionOptions { Limit = 1024 };
+        var (writer, reader) = MemoryTransport.CreateConnectionPair(_loop, options, new MemoryPipeOptions { ChunkSize = 512 });
+        _loop.RunUntilIdle();
+
+        writer.Write(new byte[100 * 1024]);
+        _loop.RunUntilIdle();
+
+        Assert.That(reader.BufferedCount, Is.LessThanOrEqualTo(2 * 1024 + 512), "the reader side stopped reading above 2 x limit");
+        Assert.That(writer.Transport.WriteBufferSize, Is.GreaterThan(90 * 1024), "the rest waits on the writer's side");
+
+        async LoopTask<int> Drain()
+        {
+            int total = 0;
+            var buffer = new byte[700];
+            while (total < 100 * 1024) total += await reader.ReadAsync(buffer);
+            return total;
+        }
+        Assert.That(_loop.RunUntilComplete(Drain()), Is.EqualTo(100 * 1024));
+    }
+
+    [Test]
+    public void DrainWaitsUntilTheReaderTakesTheData()
+    {
+        var (writer, reader) = MemoryTransport.CreateConnectionPair(_loop);
+        _loop.RunUntilIdle();
+        writer.Transport.SetWriteBufferLimits(high: 4096);
+        reader.Transport.PauseReading();
+
+        writer.Write(new byte[10_000]);
+        var drain = writer.DrainAsync();
+        _loop.RunUntilIdle();
+        Assert.That(drain.IsCompleted, Is.False);
+
+        reader.Transport.ResumeReading();
+        _loop.RunUntilComplete(drain);
+        Assert.That(writer.Transport.WriteBufferSize, Is.LessThanOrEqualTo(1024));
+    }
+
+    [Test]
+    public void AbortLooksLikeAResetToThePeer()
+    {
+        var (a, b) = MemoryTransport.CreateConnectionPair(_loop);
+        _loop.RunUntilIdle();
+        var read = b.ReadLineAsync();
+
+        a.Abort();
+
+        var error = Assert.Throws<IOException>(() => _loop.RunUntilComplete(read));
+        Assert.That(error!.InnerException, Is.TypeOf<System.Net.Sockets.SocketException>());
+        _loop.RunUntilComplete(a.WaitClosedAsync());
+        _loop.RunUntilComplete(b.WaitClosedAsync());
+    }
+
+    [Test]
+    public void AnOverlongLineOverTheMemoryPairFollowsTheSameRule()
+    {
+        var (a, b) = MemoryTransport.CreateConnectionPair(_loop, new ConnectionOptions { Limit = 16 });
+        _loop.RunUntilIdle();
+        a.WriteLine("short");
+        a.WriteLine(new string('z', 100));
+        a.WriteLine("next");
+
+        Assert.That(_loop.RunUntilComplete(b.ReadLineAsync()), Is.EqualTo("short"));
+        Assert.Throws<LimitOverrunException>(() => _loop.RunUntilComplete(b.ReadLineAsync()));
+        Assert.That(_loop.RunUntilComplete(b.ReadLineAsync()), Is.EqualTo("next"));
+    }
+}
