@@ -13,11 +13,14 @@ public static class SampleRunner
     /// <summary>Runs <paramref name="main"/> on a new loop until it finishes or a stop signal arrives.</summary>
     public static int Run(Func<Loop, ILoggerFactory, LoopTask> main)
     {
-        using var logging = LoggerFactory.Create(builder => builder.AddSimpleConsole(o =>
-        {
-            o.SingleLine = true;
-            o.TimestampFormat = "HH:mm:ss ";
-        }));
+        // Logs go to standard error; standard output carries only what the sample prints.
+        using var logging = LoggerFactory.Create(builder => builder
+            .AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.TimestampFormat = "HH:mm:ss ";
+            })
+            .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
         var logger = logging.CreateLogger("EventLoop.Samples");
         var loop = new Loop(new LoopOptions { LoggerFactory = logging });
         try

@@ -105,6 +105,19 @@ public class CancellationTests : LoopTestBase
     }
 
     [Test]
+    public void AnInfiniteDelayNeverFires_OnlyCancellationEndsIt()
+    {
+        var forever = Loop.Delay(Timeout.InfiniteTimeSpan);
+        Loop.RunOnce(TimeSpan.FromDays(365)); // a year of loop time passes
+
+        Assert.That(forever.IsCompleted, Is.False);
+        Assert.That(Loop.TimerCount, Is.Zero, "no timer is scheduled for it");
+
+        forever.Cancel();
+        Assert.Throws<OperationCanceledException>(() => Loop.RunUntilComplete(forever));
+    }
+
+    [Test]
     public void CancelOfAFinishedTaskReturnsFalse()
     {
         var task = Loop.Delay(TimeSpan.FromSeconds(1));

@@ -1,0 +1,51 @@
+namespace EventLoop.Samples.Chat;
+
+/// <summary>Every line the chat server sends, in one place, so both front ends say exactly the same.</summary>
+public static class ChatText
+{
+    /// <summary>The default server name.</summary>
+    public const string DefaultServerName = "EventLoop Chat";
+
+    /// <summary>The longest line a client may send: longer ones get <see cref="LineTooLong"/>.</summary>
+    public const int MaxLineBytes = 4 * 1024;
+
+    /// <summary>How much unsent output a client may pile up before it is cut off as a slow consumer.</summary>
+    public const int MaxPendingOutputBytes = 1024 * 1024;
+
+    /// <summary>Names longer than this are not valid.</summary>
+    public const int MaxNameLength = 32;
+
+    /// <summary>The greeting line.</summary>
+    public static string Welcome(string serverName) => $"Welcome to {serverName}\n";
+
+    /// <summary>The name prompt: no newline.</summary>
+    public const string Prompt = "Enter username: ";
+
+    /// <summary>Sent when the name is in use.</summary>
+    public const string NameTaken = "Sorry, that username is taken.\n";
+
+    /// <summary>Sent when the name is empty, too long, or has whitespace or control characters.</summary>
+    public const string NameInvalid = "Sorry, that username is not valid.\n";
+
+    /// <summary>Sent for a line over <see cref="MaxLineBytes"/>.</summary>
+    public const string LineTooLong = "Line too long.\n";
+
+    /// <summary>Sent to everyone when the server stops.</summary>
+    public const string ShuttingDown = "Server is shutting down.\n";
+
+    /// <summary>To everyone, the newcomer included.</summary>
+    public static string Joined(string name) => $"User '{name}' has joined the room\n";
+
+    /// <summary>To everyone left.</summary>
+    public static string Left(string name) => $"User '{name}' has left the room\n";
+
+    /// <summary>A chat line as everyone sees it.</summary>
+    public static string Message(string name, string text) => $"{name}: {text}\n";
+
+    /// <summary>The answer to <c>/users</c>: sorted names.</summary>
+    public static string Users(IEnumerable<string> names) => $"Users: {string.Join(", ", names.OrderBy(n => n, StringComparer.Ordinal))}\n";
+
+    /// <summary>Whether <paramref name="name"/> may be used: 1-32 characters, no whitespace or control characters.</summary>
+    public static bool IsValidName(string name) =>
+        name.Length is > 0 and <= MaxNameLength && !name.Any(c => char.IsWhiteSpace(c) || char.IsControl(c));
+}

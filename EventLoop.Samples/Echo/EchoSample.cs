@@ -1,0 +1,42 @@
+using EventLoop.Net;
+using Microsoft.Extensions.Logging;
+
+namespace EventLoop.Samples.Echo;
+
+/// <summary>
+/// The echo server in the streams style: read a chunk, write it back, wait for the write
+/// buffer to drain. Binary-safe: bytes go back exactly as they came.
+/// </summary>
+public static class EchoSample
+{
+    /// <summary>The default port.</summary>
+    public const int DefaultPort = 25000;
+
+    /// <summary>One connection, start to end: reads like the threaded version.</summary>
+    public static async LoopTask HandleAsync(Connection connection)
+    {
+        var buffer = new byte[16 * 1024];
+        while (true)
+        {
+            int n = await connection.ReadAsync(buffer);
+            if (n == 0) break; // the client finished sending
+            connection.Write(buffer.AsSpan(0, n));
+            await connection.DrainAsync(); // don't outrun a slow reader
+        }
+    }
+
+    /// <summary>Starts the server and serves until cancelled.</summary>
+    public static async LoopTask RunAsync(Loop loop, ILoggerFactory logging, System.Net.EndPoint endpoint)
+    {
+        var server = await loop.StartServerAsync(HandleAsync, endpoint);
+        await ServerLifetime.ServeUntilCancelledAsync(loop, server, logging.CreateLogger("echo"), "echo");
+    }
+
+    /// <summary>The <c>echo</c> sub-command.</summary>
+    public static System.CommandLine.Command CreateCommand()
+    {
+        var command = new ServerCommand("echo", $"Echo server, streams style (default port {DefaultPort})", DefaultPort);
+        command.Command.SetAction(parsed => SampleRunner.Run((loop, logging) => RunAsync(loop, logging, command.EndPoint(parsed))));
+        return command.Command;
+    }
+}
