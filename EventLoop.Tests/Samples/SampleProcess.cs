@@ -41,6 +41,24 @@ public sealed class SampleProcess : IDisposable
     /// <summary>The next line of standard output, waiting for it (bounded).</summary>
     public string ReadLine() => _stdout.ReadLine(Patience) ?? throw new TimeoutException("the sample printed nothing more; stderr: " + string.Join('\n', Errors));
 
+    /// <summary>Writes a line to the sample's standard input.</summary>
+    public void WriteLine(string line)
+    {
+        _process.StandardInput.WriteLine(line);
+        _process.StandardInput.Flush();
+    }
+
+    /// <summary>Closes the sample's standard input (end of file).</summary>
+    public void CloseInput() => _process.StandardInput.Close();
+
+    /// <summary>Reads the "NAME listening on HOST:PORT" line a server sample prints first and returns the port.</summary>
+    public int ReadListeningPort()
+    {
+        string line = ReadLine();
+        Assert.That(line, Does.Contain(" listening on 127.0.0.1:"));
+        return int.Parse(line[(line.LastIndexOf(':') + 1)..]);
+    }
+
     /// <summary>Sends a signal (2 = SIGINT, 15 = SIGTERM).</summary>
     public void Signal(int signal) => Assert.That(kill(_process.Id, signal), Is.Zero);
 
