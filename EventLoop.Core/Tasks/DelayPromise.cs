@@ -10,7 +10,7 @@ internal sealed class DelayPromise : LoopTaskSource<VoidResult>
     private static readonly Action<object?> OnTimer = static state => ((DelayPromise)state!).Elapse();
     private static readonly Action<object?> OnTokenCancelledOnLoop = static state => ((DelayPromise)state!).CancelWith(((DelayPromise)state!)._token);
 
-    private readonly TimerHandle _timer;
+    private readonly TimerHandle? _timer; // none for Timeout.InfiniteTimeSpan: only a cancellation ends it
     private readonly CancellationToken _token;
     private CancellationTokenRegistration _registration;
 
@@ -18,7 +18,7 @@ internal sealed class DelayPromise : LoopTaskSource<VoidResult>
     {
         OwnerLoop = loop;
         _token = token;
-        _timer = loop.CallLater(delay, OnTimer, this);
+        if (delay != Timeout.InfiniteTimeSpan) _timer = loop.CallLater(delay, OnTimer, this);
         if (token.CanBeCanceled)
         {
             // The token may be cancelled on any thread: hop to the loop before touching anything.
@@ -41,7 +41,7 @@ internal sealed class DelayPromise : LoopTaskSource<VoidResult>
     private bool CancelWith(CancellationToken token)
     {
         if (IsCompleted(Version)) return false;
-        _timer.Cancel();
+        _timer?.Cancel();
         _registration.Unregister();
         return TrySetException(new OperationCanceledException("The delay was cancelled.", token));
     }
