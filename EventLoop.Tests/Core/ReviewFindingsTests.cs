@@ -117,6 +117,29 @@ public class ReviewFindingsTests : LoopTestBase
     }
 
     [Test]
+    public void ACancelThatCouldNotBeDelivered_EndsTheTaskCancelled_WhenItReturnsBeforeAnotherLoopAwait()
+    {
+        // asyncio's Task.__step: a cancel still pending when the coroutine returns cancels the
+        // task. Cancel() returned true and the code caught nothing, so the task must not succeed.
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var log = new List<string>();
+        async LoopTask Worker()
+        {
+            await gate.Task; // a plain Task: the cancel cannot reach it
+            log.Add("resumed, returns without another loop await");
+        }
+
+        LoopTask task = default;
+        Loop.CallSoon(() => task = Worker());
+        Loop.RunOnce(TimeSpan.Zero);
+        Assert.That(task.Cancel(), Is.True);
+        gate.SetResult();
+
+        Assert.Throws<OperationCanceledException>(() => Loop.RunUntilComplete(task));
+        Assert.That(task.Status, Is.EqualTo(LoopTaskStatus.Canceled));
+    }
+
+    [Test]
     public void WhenAny_DoesNotKeepItselfAliveOnTheTasksThatLost()
     {
         // The classic loop of a long-lived connection: wait for the next read or for shutdown.
