@@ -207,8 +207,18 @@ public sealed partial class Loop
             try
             {
                 main.Cancel();
-                foreach (var leftover in _spawned.ToArray()) leftover.Cancel(leftover.Version);
-                while (!main.IsCompleted || _spawned.Count > 0) Step(null);
+                // Tasks spawned while unwinding (by a finally block, say) are left over too:
+                // cancel each task once, whenever it shows up, instead of waiting for it to end.
+                var cancelled = new HashSet<LoopTaskSource>(ReferenceEqualityComparer.Instance);
+                while (true)
+                {
+                    foreach (var leftover in _spawned.ToArray())
+                    {
+                        if (cancelled.Add(leftover)) leftover.Cancel(leftover.Version);
+                    }
+                    if (main.IsCompleted && _spawned.Count == 0) break;
+                    Step(null);
+                }
                 Step(TimeSpan.Zero); // deliver reports queued by the last completions
             }
             finally

@@ -24,8 +24,12 @@ public struct LoopTaskMethodBuilder
     /// <summary>The method's task. A method that finished without suspending gets a completed task and no allocation.</summary>
     public LoopTask Task => _source is null ? default : new LoopTask(_source, _source.Version);
 
-    /// <summary>Completes the task.</summary>
-    public void SetResult() => _source?.TrySetResult(default);
+    /// <summary>Completes the task (cancelled instead if a cancellation is still pending, as asyncio does).</summary>
+    public void SetResult()
+    {
+        if (MethodBuilderCore.TakePendingCancel(_source) is { } canceled) _source!.TrySetException(canceled);
+        else _source?.TrySetResult(default);
+    }
 
     /// <summary>Completes the task with an exception (an <see cref="OperationCanceledException"/> makes it Canceled).</summary>
     public void SetException(Exception exception)
@@ -76,10 +80,11 @@ public struct LoopTaskMethodBuilder<TResult>
     /// <summary>The method's task. A method that finished without suspending carries its result inline.</summary>
     public LoopTask<TResult> Task => _source is null ? new LoopTask<TResult>(_result!) : new LoopTask<TResult>(_source, _source.Version);
 
-    /// <summary>Completes the task with a result.</summary>
+    /// <summary>Completes the task with a result (cancelled instead if a cancellation is still pending, as asyncio does).</summary>
     public void SetResult(TResult result)
     {
         if (_source is null) _result = result;
+        else if (MethodBuilderCore.TakePendingCancel(_source) is { } canceled) _source.TrySetException(canceled);
         else _source.TrySetResult(result);
     }
 

@@ -89,6 +89,31 @@ internal abstract class LoopTaskSource
         else (_more ??= new List<Continuation>(2)).Add(continuation);
     }
 
+    /// <summary>
+    /// Takes back a registration of <paramref name="callback"/> with this very <paramref name="state"/>
+    /// object, for waits that stop watching a task before it completes (a finished WhenAny).
+    /// </summary>
+    public void RemoveContinuation(Action<object?> callback, object? state, int version)
+    {
+        if (IsCompleted(version)) return;
+        if (_first.Callback == callback && ReferenceEquals(_first.State, state))
+        {
+            if (_more is { Count: > 0 } more)
+            {
+                _first = more[0];
+                more.RemoveAt(0);
+            }
+            else
+            {
+                _first = default;
+            }
+            return;
+        }
+        if (_more is null) return;
+        int index = _more.FindIndex(c => c.Callback == callback && ReferenceEquals(c.State, state));
+        if (index >= 0) _more.RemoveAt(index);
+    }
+
     /// <summary>The <see cref="OnCompleted(Action{object?}, object?, int, Loop?)"/> shape awaiters are handed.</summary>
     public void OnCompleted(Action continuation, int version) => OnCompleted(InvokeAction, continuation, version);
 

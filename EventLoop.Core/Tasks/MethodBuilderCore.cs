@@ -24,6 +24,17 @@ internal static class MethodBuilderCore
         }
     }
 
+    /// <summary>
+    /// A cancel that could not be delivered to an await (the method was waiting on a plain Task)
+    /// and that no later await of ours raised: the method returns now, so the task ends cancelled.
+    /// </summary>
+    public static OperationCanceledException? TakePendingCancel(LoopTaskSource? source)
+    {
+        if (source is not IAsyncMethodBox { CancelPending: true } box) return null;
+        box.CancelPending = false;
+        return new OperationCanceledException("The task was cancelled.");
+    }
+
     public static StateMachineBox<TStateMachine, TResult> GetBox<TStateMachine, TResult>(
         ref TStateMachine stateMachine, ref LoopTaskSource<TResult>? source)
         where TStateMachine : IAsyncStateMachine

@@ -10,6 +10,7 @@ internal sealed class WhenAllPromise : LoopTaskSource<VoidResult>
     private static readonly Action<object?> OnChildDone = static state => ((WhenAllPromise)state!).ChildDone();
     private readonly LoopTask[] _tasks;
     private int _remaining;
+    private bool _cancelRequested; // a cancel reached a child: end cancelled even if the children caught it (asyncio's gather)
 
     public WhenAllPromise(Loop loop, LoopTask[] tasks)
     {
@@ -45,6 +46,7 @@ internal sealed class WhenAllPromise : LoopTaskSource<VoidResult>
             }
         }
         if (canceled is not null) TrySetException(canceled);
+        else if (_cancelRequested) TrySetException(new OperationCanceledException("The wait for all tasks was cancelled."));
         else TrySetResult(default);
     }
 
@@ -52,6 +54,7 @@ internal sealed class WhenAllPromise : LoopTaskSource<VoidResult>
     {
         bool any = false;
         foreach (var task in _tasks) any |= task.Cancel();
+        if (any) _cancelRequested = true;
         return any;
     }
 
