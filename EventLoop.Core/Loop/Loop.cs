@@ -137,13 +137,16 @@ public sealed partial class Loop : IDisposable
         new("This Loop method must be called on the loop's own thread. From another thread, hand the work to the loop with CallSoonThreadSafe.");
 
     /// <summary>
-    /// Queues a callback from any thread: directly when called on the loop thread, otherwise
-    /// through the thread-safe inbox, waking the loop. False once the loop is disposed.
+    /// Queues a callback from any thread: directly when called from the running loop's thread,
+    /// otherwise through the thread-safe inbox, waking the loop. False once the loop is disposed.
     /// </summary>
     internal bool TryPost(Action<object?> callback, object? state)
     {
         if (_disposed) return false;
-        if (IsOnLoopThread)
+        // The lock-free path only from inside a running iteration on this thread. A loop that is
+        // not running may be started by another thread at any moment, so everything else goes
+        // through the inbox, which the next iteration drains wherever it runs.
+        if (Volatile.Read(ref _runningThreadId) == Environment.CurrentManagedThreadId)
         {
             _ready.Enqueue(new ReadyItem(callback, state));
         }

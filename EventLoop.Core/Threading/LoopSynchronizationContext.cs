@@ -18,13 +18,16 @@ public sealed class LoopSynchronizationContext : SynchronizationContext
     /// <summary>The loop this context posts to.</summary>
     public Loop Loop { get; }
 
-    /// <summary>Queues <paramref name="d"/> on the loop; safe from any thread.</summary>
-    /// <exception cref="ObjectDisposedException">The loop was disposed.</exception>
+    /// <summary>
+    /// Queues <paramref name="d"/> on the loop; safe from any thread. After the loop is disposed
+    /// the callback is dropped: Post is called from inside the runtime's continuation code
+    /// (a plain Task awaited by a loop task that finishes after the loop is gone), where an
+    /// exception would be rethrown on the thread pool and end the process.
+    /// </summary>
     public override void Post(SendOrPostCallback d, object? state)
     {
         ArgumentNullException.ThrowIfNull(d);
-        if (!Loop.TryPost(InvokePosted, (d, state)))
-            throw new ObjectDisposedException(nameof(EventLoop.Loop), "The loop was disposed; nothing can be posted to it.");
+        Loop.TryPost(InvokePosted, (d, state));
     }
 
     /// <summary>

@@ -181,3 +181,41 @@ public class ThreadingTests
         Assert.That(waiter.Result, Is.EqualTo("hello"));
     }
 }
+
+public class ThreadingEdgeTests
+{
+    [Test]
+    public void APlainTaskFinishingAfterTheLoopIsDisposedDoesNotCrashAnything()
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var loop = new Loop();
+        async LoopTask WaitsOnAPlainTask() => await gate.Task;
+        LoopTask waiting = default;
+        loop.CallSoon(() => waiting = WaitsOnAPlainTask());
+        loop.RunOnce(TimeSpan.Zero);
+        loop.Dispose();
+
+        var posted = new ManualResetEventSlim();
+        ThreadPool.QueueUserWorkItem(_ =>
+        {
+            gate.SetResult(); // resumes through the disposed loop's synchronization context
+            posted.Set();
+        });
+
+        Assert.That(posted.Wait(TimeSpan.FromSeconds(10)), Is.True);
+        Assert.That(waiting.IsCompleted, Is.False, "the loop is gone: the continuation is dropped, not run elsewhere");
+    }
+
+    [Test]
+    public void CallSoonThreadSafeFromTheCreatingThreadBeforeTheLoopRunsIsNotLost()
+    {
+        using var loop = new Loop();
+        bool ran = false;
+        loop.CallSoonThreadSafe(() => ran = true); // not running yet: goes through the inbox
+        var runner = new Thread(() => loop.RunOnce(TimeSpan.FromSeconds(10)));
+        runner.Start();
+        runner.Join();
+
+        Assert.That(ran, Is.True);
+    }
+}
