@@ -1,0 +1,101 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace EventLoop.Tests.Samples;
+
+/// <summary>
+/// Each sample as a user runs it: the real executable, a real socket, then SIGINT; it must
+/// exit 0. Blocking sockets with timeouts stand in for a user's client here: the test thread
+/// is not running a loop.
+/// </summary>
+[Platform("Linux")]
+[NonParallelizable]
+public class SampleProcessTests
+{
+    private static Socket Connect(int port)
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveTimeout = 10_000, SendTimeout = 10_000 };
+        socket.Connect(new IPEndPoint(IPAddress.Loopback, port));
+        return socket;
+    }
+
+    private static string ReceiveText(Socket socket, int atLeast)
+    {
+        var received = new StringBuilder();
+        var buffer = new byte[4096];
+        while (Encoding.UTF8.GetByteCount(received.ToString()) < atLeast)
+        {
+            int n = socket.Receive(buffer);
+            if (n == 0) break;
+            received.Append(Encoding.UTF8.GetString(buffer, 0, n));
+        }
+        return received.ToString();
+    }
+
+    [TestCase("echo")]
+    [TestCase("echo-protocol")]
+    [TestCase("echo-sockets")]
+    public void EchoServersEchoAndExitZeroOnSigint(string sample)
+    {
+        using var process = new SampleProcess(sample, "--port", "0");
+        int port = process.ReadListeningPort();
+        using (var socket = Connect(port))
+        {
+            socket.Send("hello\n"u8);
+            Assert.That(ReceiveText(socket, Encoding.UTF8.GetByteCount("hello\n")), Is.EqualTo("hello\n"));
+        }
+
+        process.Signal(2);
+
+        Assert.That(process.WaitForExit(), Is.Zero);
+    }
+
+    [TestCase("chat")]
+    [TestCase("chat-protocol")]
+    public void ChatServersSayGoodbyeAndExitZeroOnSigint(string sample)
+    {
+        using var process = new SampleProcess(sample, "--port", "0", "--name", "Proc Chat");
+        int port = process.ReadListeningPort();
+        using var socket = Connect(port);
+        Assert.That(ReceiveText(socket, Encoding.UTF8.GetByteCount("Welcome to Proc Chat\nEnter username: ")), Is.EqualTo("Welcome to Proc Chat\nEnter username: "));
+        socket.Send("pat\n"u8);
+        Assert.That(ReceiveText(socket, Encoding.UTF8.GetByteCount("User 'pat' has joined the room\n")), Is.EqualTo("User 'pat' has joined the room\n"));
+
+        process.Signal(2);
+
+        Assert.That(ReceiveText(socket, Encoding.UTF8.GetByteCount("Server is shutting down.\n")), Is.EqualTo("Server is shutting down.\n"));
+        Assert.That(socket.Receive(new byte[16]), Is.Zero, "then the server closes the connection");
+        Assert.That(process.WaitForExit(), Is.Zero);
+    }
+
+    [Test]
+    public void TheClientTalksToTheChatServerAndExitsAtEndOfInput()
+    {
+        using var server = new SampleProcess("chat", "--port", "0");
+        int port = server.ReadListeningPort();
+        using var client = new SampleProcess("client", "--port", port.ToString());
+
+        client.WriteLine("quinn");
+        client.WriteLine("hi all");
+        Assert.That(client.ReadLine(), Is.EqualTo("Welcome to EventLoop Chat"));
+        Assert.That(client.ReadLine(), Is.EqualTo("Enter username: User 'quinn' has joined the room"));
+        Assert.That(client.ReadLine(), Is.EqualTo("quinn: hi all"));
+
+        client.CloseInput();
+        Assert.That(client.WaitForExit(), Is.Zero);
+        server.Signal(2);
+        Assert.That(server.WaitForExit(), Is.Zero);
+    }
+
+    [Test]
+    public void FibPrintsResultsAndTicksAndExitsZero()
+    {
+        using var process = new SampleProcess("fib", "--from", "25", "--to", "27", "--interval", "0.01");
+        var lines = new List<string>();
+        while (lines.Count(l => l.StartsWith("fib(")) < 3) lines.Add(process.ReadLine());
+
+        Assert.That(lines.Where(l => l.StartsWith("fib(")), Is.EqualTo(new[] { "fib(25) = 75025", "fib(26) = 121393", "fib(27) = 196418" }));
+        Assert.That(process.WaitForExit(), Is.Zero);
+    }
+}
