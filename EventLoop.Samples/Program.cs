@@ -4,6 +4,7 @@ using EventLoop.Samples.Client;
 using EventLoop.Samples.Counter;
 using EventLoop.Samples.Echo;
 using EventLoop.Samples.Fib;
+using EventLoop.Samples.Host;
 
 // One console app, one sub-command a sample. `--help` lists them.
 var root = new RootCommand("EventLoop samples: small programs that show the loop at work.")
@@ -16,5 +17,6 @@ var root = new RootCommand("EventLoop samples: small programs that show the loop
     ClientSample.CreateCommand(),
     CounterSample.CreateCommand(),
     FibSample.CreateCommand(),
+    HostSample.CreateCommand(),
 };
 return root.Parse(args).Invoke(new InvocationConfiguration { ProcessTerminationTimeout = null });
