@@ -17,7 +17,7 @@ function Invoke-Dotnet([string[]]$dotnetArgs) {
 switch ($Target) {
     'Build' { Invoke-Dotnet @('build', 'EventLoop.sln') }
     'Test'  { Invoke-Dotnet @('test') }
-    'Run'   { Invoke-Dotnet (@('run', '--project', 'EventLoop.Samples', '--') + $(if ($Arguments.Count) { $Arguments } else { @('counter') })) }
+    'Run'   { Invoke-Dotnet (@('run', '--project', 'EventLoop.Samples', '--') + $(if ($Arguments.Count) { $Arguments } else { @('echo') })) }
     'Bench' { Invoke-Dotnet (@('run', '-c', 'Release', '--project', 'EventLoop.Benchmarks', '--') + $(if ($Arguments.Count) { $Arguments } else { @('--filter', '*') })) }
     'Pack'  { Invoke-Dotnet @('pack', 'EventLoop.sln', '-c', 'Release', '-o', 'artifacts') }
 }
