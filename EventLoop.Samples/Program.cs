@@ -5,6 +5,7 @@ using EventLoop.Samples.Counter;
 using EventLoop.Samples.Echo;
 using EventLoop.Samples.Fib;
 using EventLoop.Samples.Host;
+using EventLoop.Samples.Wc;
 
 // One console app, one sub-command a sample. `--help` lists them.
 var root = new RootCommand("EventLoop samples: small programs that show the loop at work.")
@@ -18,5 +19,6 @@ var root = new RootCommand("EventLoop samples: small programs that show the loop
     CounterSample.CreateCommand(),
     FibSample.CreateCommand(),
     HostSample.CreateCommand(),
+    WcSample.CreateCommand(),
 };
 return root.Parse(args).Invoke(new InvocationConfiguration { ProcessTerminationTimeout = null });

@@ -54,6 +54,42 @@ public sealed partial class Connection
         return (await ReadDelimitedAsync(delimiter.ToArray(), endOfStreamReturnsPartial: false))!;
     }
 
+    /// <summary>
+    /// Reads everything until the peer finishes sending, as UTF-8 text. Not bounded by
+    /// <see cref="Limit"/> unless <paramref name="maxBytes"/> is given (as asyncio's <c>read(-1)</c>).
+    /// </summary>
+    /// <exception cref="LimitOverrunException">More than <paramref name="maxBytes"/> arrived.</exception>
+    public async LoopTask<string> ReadToEndAsync(int maxBytes = int.MaxValue)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBytes);
+        BeginDelimitedRead();
+        try
+        {
+            _skipThroughDelimiter = null;
+            var collected = new MemoryStream();
+            while (true)
+            {
+                if (!_buffer.IsEmpty)
+                {
+                    if (collected.Length + _buffer.Count > maxBytes) throw new LimitOverrunException(maxBytes);
+                    collected.Write(_buffer.Span);
+                    _buffer.Clear();
+                    MaybeResumeReading();
+                }
+                if (_eof)
+                {
+                    if (_lost && _error is not null) throw ConnectionLostException();
+                    return Encoding.UTF8.GetString(collected.GetBuffer(), 0, (int)collected.Length);
+                }
+                await WaitForDataAsync();
+            }
+        }
+        finally
+        {
+            _delimitedReadInProgress = false;
+        }
+    }
+
     /// <summary>Reads exactly <paramref name="count"/> bytes.</summary>
     /// <exception cref="IncompleteReadException">The stream ended first; it carries what arrived.</exception>
     public async LoopTask<byte[]> ReadExactlyAsync(int count)

@@ -1,0 +1,49 @@
+using System.Net;
+using EventLoop.Net;
+using Microsoft.Extensions.Logging;
+
+namespace EventLoop.Samples.Wc;
+
+/// <summary>
+/// The echo server that also feeds everything a client sends to a child <c>wc</c> process and,
+/// when the client disconnects, logs wc's counts: sockets and a child's pipes in one
+/// straight-line handler, all driven by the loop.
+/// </summary>
+public static class WcSample
+{
+    /// <summary>One client: echo each chunk and copy it into wc; at the end, report wc's counts.</summary>
+    public static async LoopTask HandleAsync(Loop loop, Connection connection, ILogger log, Action<string>? report = null)
+    {
+        using var wc = await loop.StartProcessAsync("wc");
+        var buffer = new byte[16 * 1024];
+        int n;
+        while ((n = await connection.ReadAsync(buffer)) > 0)
+        {
+            connection.Write(buffer.AsSpan(0, n));
+            wc.Stdin!.Write(buffer.AsSpan(0, n));
+            await connection.DrainAsync();
+            await wc.Stdin.DrainAsync();
+        }
+        await wc.Stdin!.CloseAsync();                       // wc sees end of input and prints
+        var counts = (await wc.Stdout!.ReadToEndAsync()).Trim();
+        await wc.WaitForExitAsync();
+        log.LogInformation("{Peer} sent lines/words/bytes: {Counts}", connection.RemoteEndPoint, counts);
+        report?.Invoke(counts);
+    }
+
+    /// <summary>Starts the server and serves until cancelled.</summary>
+    public static async LoopTask RunAsync(Loop loop, ILoggerFactory logging, EndPoint endpoint)
+    {
+        var log = logging.CreateLogger("wc");
+        var server = await loop.StartServerAsync(c => HandleAsync(loop, c, log, counts => Console.Out.WriteLine($"wc: {counts}")), endpoint);
+        await ServerLifetime.ServeUntilCancelledAsync(loop, server, log, "wc");
+    }
+
+    /// <summary>The <c>wc</c> sub-command.</summary>
+    public static System.CommandLine.Command CreateCommand()
+    {
+        var command = new ServerCommand("wc", $"Echo server that counts what each client sent with a child wc (default port {Echo.EchoSample.DefaultPort})", Echo.EchoSample.DefaultPort);
+        command.Command.SetAction(parsed => SampleRunner.Run((loop, logging) => RunAsync(loop, logging, command.EndPoint(parsed))));
+        return command.Command;
+    }
+}
