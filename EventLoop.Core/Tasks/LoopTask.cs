@@ -110,8 +110,7 @@ public readonly struct LoopTask
                 Loop.ScheduleContinuation(continuation);
                 return;
             }
-            AsyncMethodContext.TrackAwait(continuation, source, _task.Version);
-            source.OnCompleted(continuation, _task.Version);
+            source.OnAwaited(continuation, _task.Version);
         }
     }
 }

@@ -98,8 +98,7 @@ public readonly struct LoopTask<TResult>
                 Loop.ScheduleContinuation(continuation);
                 return;
             }
-            AsyncMethodContext.TrackAwait(continuation, source, _task.Version);
-            source.OnCompleted(continuation, _task.Version);
+            source.OnAwaited(continuation, _task.Version);
         }
     }
 }

@@ -114,8 +114,15 @@ internal abstract class LoopTaskSource
         if (index >= 0) _more.RemoveAt(index);
     }
 
-    /// <summary>The <see cref="OnCompleted(Action{object?}, object?, int, Loop?)"/> shape awaiters are handed.</summary>
-    public void OnCompleted(Action continuation, int version) => OnCompleted(InvokeAction, continuation, version);
+    /// <summary>
+    /// What every awaiter of ours does when the awaiting method suspends: tell the method what
+    /// it is waiting on (so <see cref="LoopTask.Cancel"/> reaches it), then queue its resumption.
+    /// </summary>
+    public void OnAwaited(Action continuation, int version)
+    {
+        AsyncMethodContext.TrackAwait(continuation, this, version);
+        OnCompleted(InvokeAction, continuation, version);
+    }
 
     /// <summary>Throws what the run ended with, or returns if it succeeded; a success also releases the source for reuse.</summary>
     public void ThrowIfNotSuccessful(int version)
