@@ -12,6 +12,8 @@ public static class Program
     public static int Main(string[] args) => args.FirstOrDefault() switch
     {
         // Sub-modes go here, each as: "name" => SubMode.Run(args[1..]),
+        "echo" => Echo.EchoCommand.Run(args[1..]),
+        "echo-server" => Echo.EchoServerMode.Run(args[1..]), // hidden: started by "echo", one server per process
         _ => RunBenchmarks(args),
     };
 

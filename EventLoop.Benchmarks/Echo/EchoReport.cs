@@ -1,0 +1,59 @@
+using System.Globalization;
+using System.Text;
+
+namespace EventLoop.Benchmarks.Echo;
+
+/// <summary>
+/// The markdown table of an echo run. With several rounds each cell is the median over rounds,
+/// with the range in parentheses where it matters; the CPU ratio is taken within each round
+/// (the servers of a round ran back to back, under the same background load) before the median.
+/// Allocation shows the worst round: the claim to check is "zero", not a typical value.
+/// </summary>
+internal static class EchoReport
+{
+    public static string Table(IReadOnlyList<EchoResult[]> rounds)
+    {
+        var kinds = rounds[0].Select(r => r.Kind).ToArray();
+        var text = new StringBuilder();
+        text.AppendLine("| Server | msgs/s | p50 | p99 | server CPU µs/msg | CPU/msg ratio to .NET | B allocated/msg (window total) | server CPU busy | generator CPU busy |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var kind in kinds)
+        {
+            var runs = rounds.Select(round => round.Single(r => r.Kind == kind)).ToArray();
+            var ratios = rounds
+                .Where(round => round.Any(r => r.Kind == ServerKind.Dotnet))
+                .Select(round => round.Single(r => r.Kind == kind).CpuMicrosecondsPerMessage / round.Single(r => r.Kind == ServerKind.Dotnet).CpuMicrosecondsPerMessage)
+                .ToArray();
+            var worstAlloc = runs.MaxBy(r => r.BytesPerMessage)!;
+            text.AppendLine(string.Join(" | ",
+                "| " + kind.Title(),
+                WithRange(runs.Select(r => r.MessagesPerSecond).ToArray(), "N0"),
+                Micro(Median(runs.Select(r => r.P50.TotalMicroseconds))),
+                Micro(Median(runs.Select(r => r.P99.TotalMicroseconds))),
+                WithRange(runs.Select(r => r.CpuMicrosecondsPerMessage).ToArray(), "0.00"),
+                ratios.Length == 0 ? "n/a" : WithRange(ratios, "0.00"),
+                F("{0:0.###} ({1:N0} B)", worstAlloc.BytesPerMessage, worstAlloc.Server.AllocatedBytes),
+                F("{0:0%}", Median(runs.Select(r => r.ServerBusy))),
+                F("{0:0%}", Median(runs.Select(r => r.GeneratorBusy))) + " |"));
+        }
+        return text.ToString();
+    }
+
+    private static string WithRange(double[] values, string format)
+    {
+        string median = Median(values).ToString(format, CultureInfo.InvariantCulture);
+        if (values.Length == 1) return median;
+        return F("{0} ({1}–{2})", median, values.Min().ToString(format, CultureInfo.InvariantCulture), values.Max().ToString(format, CultureInfo.InvariantCulture));
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        int mid = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    }
+
+    private static string Micro(double microseconds) => F("{0:0} µs", microseconds);
+
+    private static string F(string format, params object[] args) => string.Format(CultureInfo.InvariantCulture, format, args);
+}

@@ -1,0 +1,78 @@
+using System.Diagnostics;
+
+namespace EventLoop.Benchmarks.Echo;
+
+/// <summary>
+/// Measures one server: start its process, connect every client, warm up, bracket the measured
+/// window with the server's "start"/"stop", then drain and check every connection. Any failure —
+/// a wrong byte, a client error, a server that stops answering, the time budget running out —
+/// throws, and the server process is killed on the way out.
+/// </summary>
+internal static class EchoRun
+{
+    public static async Task<EchoResult> MeasureAsync(ServerKind kind, EchoOptions options)
+    {
+        using var budget = new CancellationTokenSource(options.PerServerBudget);
+        using var server = await ServerProcess.StartAsync(kind, options.Pin, options.PerServerBudget + TimeSpan.FromSeconds(30));
+        var clients = Enumerable.Range(0, options.Connections).Select(id => new EchoClient(id, options.Size, options.Depth)).ToArray();
+        try
+        {
+            // One at a time: a burst of connects is not what is being measured.
+            foreach (var client in clients) await client.ConnectAsync(server.Port, budget.Token);
+
+            var phase = new LoadPhase();
+            var tasks = clients.Select(c => Task.Run(() => c.RunAsync(phase, budget.Token))).ToArray();
+            var running = Task.WhenAll(tasks);
+            var firstFailure = FirstFailure(tasks, phase);
+            await WhileRunningAsync(firstFailure, options.Warmup);
+
+            await server.StartWindowAsync();
+            phase.StartMeasuring();
+            long started = Stopwatch.GetTimestamp();
+            var generatorCpu = Environment.CpuUsage.TotalTime;
+            await WhileRunningAsync(firstFailure, options.Duration);
+            phase.Stop();
+            var window = Stopwatch.GetElapsedTime(started);
+            generatorCpu = Environment.CpuUsage.TotalTime - generatorCpu;
+            var stats = await server.StopWindowAsync();
+
+            await running.WaitAsync(budget.Token); // every in-flight message back and verified
+            await server.ExitAsync();
+
+            var latencies = new LatencyHistogram();
+            foreach (var client in clients) latencies.Add(client.Latencies);
+            if (latencies.Count == 0) throw new InvalidOperationException($"No message completed in the measured window of the {kind.Name()} server.");
+            return new EchoResult(kind, latencies.Count, window, latencies.Percentile(50), latencies.Percentile(99), stats, generatorCpu);
+        }
+        catch (OperationCanceledException) when (budget.IsCancellationRequested)
+        {
+            throw new TimeoutException($"The {kind.Name()} run did not finish within {options.PerServerBudget.TotalSeconds} s.");
+        }
+        finally
+        {
+            foreach (var client in clients) client.Dispose();
+        }
+    }
+
+    /// <summary>Waits <paramref name="duration"/>, but surfaces a client failure at once instead of after the wait.</summary>
+    private static async Task WhileRunningAsync(Task firstFailure, TimeSpan duration)
+    {
+        if (await Task.WhenAny(firstFailure, Task.Delay(duration)) == firstFailure) await firstFailure;
+    }
+
+    /// <summary>Completes (faulted) as soon as any client ends before being told to stop: WhenAll would wait for all of them.</summary>
+    private static Task FirstFailure(Task[] clients, LoadPhase phase)
+    {
+        var failed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        foreach (var client in clients)
+        {
+            _ = client.ContinueWith(t =>
+            {
+                if (t.Exception is { } e) failed.TrySetException(e.InnerExceptions);
+                else if (t.IsCanceled) failed.TrySetCanceled();
+                else if (!phase.IsStopping) failed.TrySetException(new InvalidOperationException("A client stopped before it was told to."));
+            }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+        return failed.Task;
+    }
+}

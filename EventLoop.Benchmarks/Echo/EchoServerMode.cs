@@ -1,0 +1,88 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+
+namespace EventLoop.Benchmarks.Echo;
+
+/// <summary>
+/// The hidden <c>echo-server --kind streams|protocol|dotnet [--port 0] [--max-seconds N]</c>
+/// sub-mode: one echo server in a process of its own, so its CPU time and allocations are its
+/// own. It speaks a line protocol with the generator — out: <c>port N</c>, in: <c>start</c>
+/// (answers <c>started</c>), <c>stop</c> (answers with the window's numbers, see
+/// <see cref="ServerWindow"/>), <c>exit</c> or end of input. It exits by itself after
+/// --max-seconds, so an orphan never outlives a crashed parent for long.
+/// </summary>
+internal static class EchoServerMode
+{
+    public static int Run(string[] args)
+    {
+        ServerKind? kind = null;
+        int port = 0;
+        int maxSeconds = 300;
+        for (int i = 0; i + 1 < args.Length; i += 2)
+        {
+            switch (args[i])
+            {
+                case "--kind": kind = ServerKinds.Parse(args[i + 1]); break;
+                case "--port": port = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+                case "--max-seconds": maxSeconds = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+                default: throw new ArgumentException($"Unknown echo-server option {args[i]}.");
+            }
+        }
+        if (kind is null) throw new ArgumentException("echo-server needs --kind streams|protocol|dotnet.");
+
+        using var watchdog = new Timer(_ =>
+        {
+            Console.Error.WriteLine($"echo-server: still running after {maxSeconds} s; exiting.");
+            Environment.Exit(3);
+        }, null, TimeSpan.FromSeconds(maxSeconds), Timeout.InfiniteTimeSpan);
+
+        using IEchoServer server = kind == ServerKind.Dotnet ? new DotnetEchoServer(port) : new LoopEchoServer(kind.Value, port);
+        using var stdout = Console.OpenStandardOutput();
+        using var stdin = Console.OpenStandardInput();
+        stdout.Write(Encoding.ASCII.GetBytes($"port {server.Port}\n"));
+        stdout.Flush();
+
+        using var self = Process.GetCurrentProcess();
+        var window = new ServerWindow(self);
+        var line = new byte[64];
+        while (ReadLine(stdin, line) is { } length)
+        {
+            var command = line.AsSpan(0, length);
+            if (command.SequenceEqual("start"u8))
+            {
+                window.Start();
+                stdout.Write("started\n"u8); // raw bytes: no allocation inside the window
+                stdout.Flush();
+            }
+            else if (command.SequenceEqual("stop"u8))
+            {
+                window.Stop();
+                stdout.Write(Encoding.ASCII.GetBytes(window.Format() + "\n"));
+                stdout.Flush();
+            }
+            else if (command.SequenceEqual("exit"u8))
+            {
+                break;
+            }
+        }
+        return 0;
+    }
+
+    /// <summary>
+    /// Reads one line into <paramref name="line"/> a byte at a time, straight from the input
+    /// stream: unlike Console.ReadLine this allocates nothing, and the "stop" command is read
+    /// inside the measured window. Null at end of input.
+    /// </summary>
+    private static int? ReadLine(Stream input, byte[] line)
+    {
+        int length = 0;
+        Span<byte> one = stackalloc byte[1];
+        while (true)
+        {
+            if (input.Read(one) == 0) return length > 0 ? length : null;
+            if (one[0] == (byte)'\n') return length;
+            if (one[0] != (byte)'\r' && length < line.Length) line[length++] = one[0];
+        }
+    }
+}

@@ -1,0 +1,50 @@
+using System.Net;
+using EventLoop.Net;
+
+namespace EventLoop.Benchmarks.Echo;
+
+/// <summary>Servers 1 and 2: a <see cref="Loop"/> on a thread of its own, serving until disposed.</summary>
+internal sealed class LoopEchoServer : IEchoServer
+{
+    // Above the default 100 so a burst of connects never overflows the accept queue (an overflow
+    // costs the client a 1 s SYN retry, which would land in the latency numbers).
+    private const int Backlog = 1024;
+
+    private readonly Thread _thread;
+    private Loop? _loop;
+
+    public LoopEchoServer(ServerKind kind, int port)
+    {
+        var started = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _thread = new Thread(() => Serve(kind, new IPEndPoint(IPAddress.Loopback, port), started)) { Name = "echo loop", IsBackground = true };
+        _thread.Start();
+        Port = started.Task.WaitAsync(TimeSpan.FromSeconds(10)).GetAwaiter().GetResult();
+    }
+
+    public int Port { get; }
+
+    private void Serve(ServerKind kind, EndPoint endpoint, TaskCompletionSource<int> started)
+    {
+        try
+        {
+            using var loop = new Loop();
+            var server = loop.RunUntilComplete(() => kind == ServerKind.Streams
+                ? loop.StartServerAsync(StreamsEcho.Handle, endpoint, backlog: Backlog)
+                : loop.CreateServerAsync(() => new EchoProtocol(), endpoint, Backlog));
+            Volatile.Write(ref _loop, loop);
+            started.SetResult(((IPEndPoint)server.LocalEndPoint).Port);
+            loop.RunForever();
+            server.Close();
+        }
+        catch (Exception e)
+        {
+            if (!started.TrySetException(e)) Console.Error.WriteLine($"echo loop failed: {e}");
+        }
+    }
+
+    public void Dispose()
+    {
+        Volatile.Read(ref _loop)?.Stop(); // thread-safe: wakes the loop's select
+        _thread.Join(TimeSpan.FromSeconds(5));
+    }
+}
