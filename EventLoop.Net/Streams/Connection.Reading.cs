@@ -4,6 +4,7 @@ namespace EventLoop.Net;
 
 public sealed partial class Connection
 {
+    private static readonly byte[] NewLine = "\n"u8.ToArray();
     private bool _delimitedReadInProgress;
     private byte[]? _skipThroughDelimiter;
 
@@ -37,7 +38,7 @@ public sealed partial class Connection
     /// <exception cref="LimitOverrunException">The line is longer than <see cref="Limit"/>; it is discarded and the next read returns the next line.</exception>
     public async LoopTask<string?> ReadLineAsync()
     {
-        var line = await ReadDelimitedAsync("\n"u8.ToArray(), endOfStreamReturnsPartial: true);
+        var line = await ReadDelimitedAsync(NewLine, endOfStreamReturnsPartial: true);
         if (line is null) return null;
         int length = line.Length;
         if (length > 0 && line[length - 1] == (byte)'\n') length--;
