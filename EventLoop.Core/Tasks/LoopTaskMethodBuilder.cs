@@ -32,19 +32,7 @@ public struct LoopTaskMethodBuilder
     }
 
     /// <summary>Completes the task with an exception (an <see cref="OperationCanceledException"/> makes it Canceled).</summary>
-    public void SetException(Exception exception)
-    {
-        if (_source is null)
-        {
-            var failed = new CompletedSource<VoidResult>();
-            failed.TrySetException(exception);
-            _source = failed;
-        }
-        else
-        {
-            _source.TrySetException(exception);
-        }
-    }
+    public void SetException(Exception exception) => MethodBuilderCore.SetException(ref _source, exception);
 
     /// <summary>Suspends on an awaiter.</summary>
     public void AwaitOnCompleted<TAwaiter, TStateMachine>(ref TAwaiter awaiter, ref TStateMachine stateMachine)
@@ -89,19 +77,7 @@ public struct LoopTaskMethodBuilder<TResult>
     }
 
     /// <summary>Completes the task with an exception (an <see cref="OperationCanceledException"/> makes it Canceled).</summary>
-    public void SetException(Exception exception)
-    {
-        if (_source is null)
-        {
-            var failed = new CompletedSource<TResult>();
-            failed.TrySetException(exception);
-            _source = failed;
-        }
-        else
-        {
-            _source.TrySetException(exception);
-        }
-    }
+    public void SetException(Exception exception) => MethodBuilderCore.SetException(ref _source, exception);
 
     /// <summary>Suspends on an awaiter.</summary>
     public void AwaitOnCompleted<TAwaiter, TStateMachine>(ref TAwaiter awaiter, ref TStateMachine stateMachine)

@@ -35,6 +35,21 @@ internal static class MethodBuilderCore
         return new OperationCanceledException("The task was cancelled.");
     }
 
+    /// <summary>Fails the method's task; a method that failed before its first suspension gets a completed source.</summary>
+    public static void SetException<TResult>(ref LoopTaskSource<TResult>? source, Exception exception)
+    {
+        if (source is null)
+        {
+            var failed = new CompletedSource<TResult>();
+            failed.TrySetException(exception);
+            source = failed;
+        }
+        else
+        {
+            source.TrySetException(exception);
+        }
+    }
+
     public static StateMachineBox<TStateMachine, TResult> GetBox<TStateMachine, TResult>(
         ref TStateMachine stateMachine, ref LoopTaskSource<TResult>? source)
         where TStateMachine : IAsyncStateMachine
