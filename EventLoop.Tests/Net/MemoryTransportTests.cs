@@ -50,6 +50,39 @@ public class MemoryTransportTests
         Assert.That(_clock.Elapsed, Is.EqualTo(TimeSpan.FromSeconds(10)));
     }
 
+    /// <summary>Echo as callbacks, for the protocol half of "both styles over the memory pair".</summary>
+    private sealed class EchoProtocol : IProtocol
+    {
+        private ITransport? _transport;
+        public int LostCalls;
+        public void ConnectionMade(ITransport transport) => _transport = transport;
+        public void DataReceived(ReadOnlySpan<byte> data) => _transport!.Write(data);
+        public void ConnectionLost(Exception? error) => LostCalls++;
+    }
+
+    [Test]
+    public void ProtocolEchoOverTheMemoryPair_AStreamClientGetsEveryByte()
+    {
+        var echo = new EchoProtocol();
+        var client = new Connection(_loop, null);
+        MemoryTransport.CreatePair(_loop, client.Protocol, echo, new MemoryPipeOptions { ChunkSize = 1000 });
+        var data = new byte[300_000];
+        new Random(5).NextBytes(data);
+
+        async LoopTask<byte[]> Exchange()
+        {
+            await _loop.Yield();
+            client.Write(data);
+            var back = await client.ReadExactlyAsync(data.Length);
+            await client.CloseAsync();
+            return back;
+        }
+
+        Assert.That(_loop.RunUntilComplete(Exchange()), Is.EqualTo(data));
+        _loop.RunUntilIdle();
+        Assert.That(echo.LostCalls, Is.EqualTo(1), "the echo side saw the close exactly once");
+    }
+
     [Test]
     public void SmallChunksExercisePartialLinesAndNothingIsLost()
     {
