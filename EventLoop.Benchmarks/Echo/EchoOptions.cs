@@ -10,7 +10,7 @@ internal sealed record EchoOptions
     public int Depth { get; init; } = 1;
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(5);
     public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(1);
-    public IReadOnlyList<ServerKind> Servers { get; init; } = [ServerKind.Streams, ServerKind.Protocol, ServerKind.Dotnet];
+    public IReadOnlyList<ServerKind> Servers { get; init; } = [ServerKind.Floor, ServerKind.Streams, ServerKind.Protocol, ServerKind.Dotnet];
     public bool Pin { get; init; } = true;
     public int Rounds { get; init; } = 1;
 
@@ -25,7 +25,7 @@ internal sealed record EchoOptions
           --depth D         messages in flight per connection (default 1; >1 pipelines)
           --duration SEC    measured window (default 5)
           --warmup SEC      unmeasured warm-up before it (default 1)
-          --servers LIST    comma-separated subset of streams,protocol,dotnet (default all)
+          --servers LIST    comma-separated subset of floor,streams,protocol,dotnet (default all)
           --rounds N        measure every server N times, interleaved, and report medians (default 1)
           --no-pin          do not pin server and load generator to different cores with taskset
         """;

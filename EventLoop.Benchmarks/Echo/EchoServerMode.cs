@@ -5,7 +5,7 @@ using System.Text;
 namespace EventLoop.Benchmarks.Echo;
 
 /// <summary>
-/// The hidden <c>echo-server --kind streams|protocol|dotnet [--port 0] [--max-seconds N]</c>
+/// The hidden <c>echo-server --kind floor|streams|protocol|dotnet [--port 0] [--max-seconds N]</c>
 /// sub-mode: one echo server in a process of its own, so its CPU time and allocations are its
 /// own. It speaks a line protocol with the generator — out: <c>port N</c>, in: <c>start</c>
 /// (answers <c>started</c>), <c>stop</c> (answers with the window's numbers, see
@@ -29,7 +29,7 @@ internal static class EchoServerMode
                 default: throw new ArgumentException($"Unknown echo-server option {args[i]}.");
             }
         }
-        if (kind is null) throw new ArgumentException("echo-server needs --kind streams|protocol|dotnet.");
+        if (kind is null) throw new ArgumentException("echo-server needs --kind floor|streams|protocol|dotnet.");
 
         using var watchdog = new Timer(_ =>
         {
@@ -37,7 +37,12 @@ internal static class EchoServerMode
             Environment.Exit(3);
         }, null, TimeSpan.FromSeconds(maxSeconds), Timeout.InfiniteTimeSpan);
 
-        using IEchoServer server = kind == ServerKind.Dotnet ? new DotnetEchoServer(port) : new LoopEchoServer(kind.Value, port);
+        using IEchoServer server = kind switch
+        {
+            ServerKind.Floor => new FloorEchoServer(port),
+            ServerKind.Dotnet => new DotnetEchoServer(port),
+            _ => new LoopEchoServer(kind.Value, port),
+        };
         using var stdout = Console.OpenStandardOutput();
         using var stdin = Console.OpenStandardInput();
         stdout.Write(Encoding.ASCII.GetBytes($"port {server.Port}\n"));
