@@ -15,8 +15,8 @@ internal static class EchoReport
     {
         var kinds = rounds[0].Select(r => r.Kind).ToArray();
         var text = new StringBuilder();
-        text.AppendLine("| Server | msgs/s | p50 | p99 | server CPU µs/msg | CPU/msg vs floor | CPU/msg vs .NET | B allocated/msg (window total) | server CPU busy | generator CPU busy |");
-        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        text.AppendLine("| Server | msgs/s | p50 | p99 | server CPU µs/msg | CPU/msg vs floor | CPU/msg vs .NET | B allocated/msg (window total) | sockets watched | idle conn: managed B each | server CPU busy | generator CPU busy |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var kind in kinds)
         {
             var runs = rounds.Select(round => round.Single(r => r.Kind == kind)).ToArray();
@@ -30,6 +30,8 @@ internal static class EchoReport
                 Ratio(rounds, kind, ServerKind.Floor),
                 Ratio(rounds, kind, ServerKind.Dotnet),
                 F("{0:0.###} ({1:N0} B)", worstAlloc.BytesPerMessage, worstAlloc.Server.AllocatedBytes),
+                runs[0].SocketsWatched is { } watched ? F("{0:N0}", watched) : F("n/a (epoll; {0:N0} conns)", runs[0].Server.Connections),
+                runs.All(r => r.IdleBytesPerConnection is not null) ? WithRange(runs.Select(r => r.IdleBytesPerConnection!.Value).ToArray(), "N0") : "n/a",
                 F("{0:0%}", Median(runs.Select(r => r.ServerBusy))),
                 F("{0:0%}", Median(runs.Select(r => r.GeneratorBusy))) + " |"));
         }

@@ -33,5 +33,5 @@ internal sealed class ServerWindow(Process self)
 
     /// <summary>The reply to "stop"; <see cref="ServerStats.Parse"/> reads it.</summary>
     public string Format() => string.Create(CultureInfo.InvariantCulture,
-        $"window cpu_us={(_cpuEnd - _cpuStart).Ticks / 10} alloc_bytes={_allocEnd - _allocStart} gen0={_gen0End - _gen0Start} gen2={_gen2End - _gen2Start}");
+        $"window cpu_us={(_cpuEnd - _cpuStart).Ticks / 10} alloc_bytes={_allocEnd - _allocStart} gen0={_gen0End - _gen0Start} gen2={_gen2End - _gen2Start} conns={EchoConnections.Open}");
 }
