@@ -39,6 +39,7 @@ internal sealed class DotnetEchoServer : IEchoServer
 
     private static async Task EchoAsync(Socket socket)
     {
+        EchoConnections.Opened();
         using (socket)
         {
             var buffer = new byte[StreamsEcho.BufferSize];
@@ -57,6 +58,7 @@ internal sealed class DotnetEchoServer : IEchoServer
             }
             catch (SocketException) { } // the client went away: its own check reports it
         }
+        EchoConnections.Closed();
     }
 
     public void Dispose() => _listener.Dispose();

@@ -10,12 +10,15 @@ internal sealed record EchoOptions
     public int Depth { get; init; } = 1;
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(5);
     public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(1);
-    public IReadOnlyList<ServerKind> Servers { get; init; } = [ServerKind.Streams, ServerKind.Protocol, ServerKind.Dotnet];
+    public IReadOnlyList<ServerKind> Servers { get; init; } = [ServerKind.Floor, ServerKind.Streams, ServerKind.Protocol, ServerKind.Dotnet];
     public bool Pin { get; init; } = true;
     public int Rounds { get; init; } = 1;
 
+    /// <summary>Connections opened before the load and held open without sending: they grow the server's select set.</summary>
+    public int Idle { get; init; }
+
     /// <summary>The longest one server's run may take before it counts as hung: connect, warm-up, window, drain, with room for a slow box.</summary>
-    public TimeSpan PerServerBudget => Warmup + Duration + TimeSpan.FromSeconds(30);
+    public TimeSpan PerServerBudget => Warmup + Duration + TimeSpan.FromSeconds(30 + Idle / 250);
 
     public const string Usage =
         """
@@ -25,7 +28,9 @@ internal sealed record EchoOptions
           --depth D         messages in flight per connection (default 1; >1 pipelines)
           --duration SEC    measured window (default 5)
           --warmup SEC      unmeasured warm-up before it (default 1)
-          --servers LIST    comma-separated subset of streams,protocol,dotnet (default all)
+          --servers LIST    comma-separated subset of floor,streams,protocol,dotnet (default all)
+          --idle N          before the load, open N idle connections (never sending) and report the
+                            server's managed memory per idle connection (default 0)
           --rounds N        measure every server N times, interleaved, and report medians (default 1)
           --no-pin          do not pin server and load generator to different cores with taskset
         """;
@@ -47,6 +52,7 @@ internal sealed record EchoOptions
                 "--warmup" => o with { Warmup = Seconds(name, Value(), allowZero: true) },
                 "--servers" => o with { Servers = Value().Split(',').Select(ServerKinds.Parse).Distinct().ToArray() },
                 "--rounds" => o with { Rounds = Int(name, Value(), 1, 20) },
+                "--idle" => o with { Idle = Int(name, Value(), 0, 50_000) },
                 "--no-pin" => o with { Pin = false },
                 _ => throw new ArgumentException($"Unknown option {name}."),
             };
@@ -60,7 +66,7 @@ internal sealed record EchoOptions
 
     /// <summary>One line for the report header.</summary>
     public string Describe() =>
-        $"{Connections} connections, {Size} B messages, {Depth} in flight each, {Duration.TotalSeconds:0.###} s after {Warmup.TotalSeconds:0.###} s warm-up, {Rounds} round(s)";
+        $"{Connections} connections, {Size} B messages, {Depth} in flight each, {Duration.TotalSeconds:0.###} s after {Warmup.TotalSeconds:0.###} s warm-up, {Rounds} round(s){(Idle > 0 ? $", {Idle} idle connections" : "")}";
 
     private static int Int(string name, string text, int min, int max) =>
         int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) && v >= min && v <= max

@@ -12,11 +12,19 @@ internal sealed class EchoProtocol : IProtocol
 {
     private ITransport? _transport;
 
-    public void ConnectionMade(ITransport transport) => _transport = transport;
+    public void ConnectionMade(ITransport transport)
+    {
+        _transport = transport;
+        EchoConnections.Opened();
+    }
 
     public void DataReceived(ReadOnlySpan<byte> data) => _transport!.Write(data);
 
-    public void ConnectionLost(Exception? error) => _transport = null;
+    public void ConnectionLost(Exception? error)
+    {
+        _transport = null;
+        EchoConnections.Closed();
+    }
 
     public void PauseWriting() => _transport?.PauseReading();
 

@@ -15,15 +15,11 @@ internal static class EchoReport
     {
         var kinds = rounds[0].Select(r => r.Kind).ToArray();
         var text = new StringBuilder();
-        text.AppendLine("| Server | msgs/s | p50 | p99 | server CPU µs/msg | CPU/msg ratio to .NET | B allocated/msg (window total) | server CPU busy | generator CPU busy |");
-        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        text.AppendLine("| Server | msgs/s | p50 | p99 | server CPU µs/msg | CPU/msg vs floor | CPU/msg vs .NET | B allocated/msg (window total) | sockets watched | idle conn: managed B each | server CPU busy | generator CPU busy |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var kind in kinds)
         {
             var runs = rounds.Select(round => round.Single(r => r.Kind == kind)).ToArray();
-            var ratios = rounds
-                .Where(round => round.Any(r => r.Kind == ServerKind.Dotnet))
-                .Select(round => round.Single(r => r.Kind == kind).CpuMicrosecondsPerMessage / round.Single(r => r.Kind == ServerKind.Dotnet).CpuMicrosecondsPerMessage)
-                .ToArray();
             var worstAlloc = runs.MaxBy(r => r.BytesPerMessage)!;
             text.AppendLine(string.Join(" | ",
                 "| " + kind.Title(),
@@ -31,12 +27,25 @@ internal static class EchoReport
                 Micro(Median(runs.Select(r => r.P50.TotalMicroseconds))),
                 Micro(Median(runs.Select(r => r.P99.TotalMicroseconds))),
                 WithRange(runs.Select(r => r.CpuMicrosecondsPerMessage).ToArray(), "0.00"),
-                ratios.Length == 0 ? "n/a" : WithRange(ratios, "0.00"),
+                Ratio(rounds, kind, ServerKind.Floor),
+                Ratio(rounds, kind, ServerKind.Dotnet),
                 F("{0:0.###} ({1:N0} B)", worstAlloc.BytesPerMessage, worstAlloc.Server.AllocatedBytes),
+                runs[0].SocketsWatched is { } watched ? F("{0:N0}", watched) : F("n/a (epoll; {0:N0} conns)", runs[0].Server.Connections),
+                runs.All(r => r.IdleBytesPerConnection is not null) ? WithRange(runs.Select(r => r.IdleBytesPerConnection!.Value).ToArray(), "N0") : "n/a",
                 F("{0:0%}", Median(runs.Select(r => r.ServerBusy))),
                 F("{0:0%}", Median(runs.Select(r => r.GeneratorBusy))) + " |"));
         }
         return text.ToString();
+    }
+
+    /// <summary>CPU per message over the reference server's, within each round; "n/a" if it did not run.</summary>
+    private static string Ratio(IReadOnlyList<EchoResult[]> rounds, ServerKind kind, ServerKind reference)
+    {
+        var ratios = rounds
+            .Where(round => round.Any(r => r.Kind == reference))
+            .Select(round => round.Single(r => r.Kind == kind).CpuMicrosecondsPerMessage / round.Single(r => r.Kind == reference).CpuMicrosecondsPerMessage)
+            .ToArray();
+        return ratios.Length == 0 ? "n/a" : WithRange(ratios, "0.00");
     }
 
     private static string WithRange(double[] values, string format)

@@ -1,7 +1,7 @@
 namespace EventLoop.Benchmarks.Echo;
 
 /// <summary>One server's numbers for the measured window.</summary>
-internal sealed record EchoResult(ServerKind Kind, long Messages, TimeSpan Window, TimeSpan P50, TimeSpan P99, ServerStats Server, TimeSpan GeneratorCpu)
+internal sealed record EchoResult(ServerKind Kind, long Messages, TimeSpan Window, TimeSpan P50, TimeSpan P99, ServerStats Server, TimeSpan GeneratorCpu, double? IdleBytesPerConnection)
 {
     public double MessagesPerSecond => Messages / Window.TotalSeconds;
 
@@ -12,6 +12,18 @@ internal sealed record EchoResult(ServerKind Kind, long Messages, TimeSpan Windo
 
     /// <summary>Share of one core the server used; it is pinned to one, so ~100% means the server was the limit.</summary>
     public double ServerBusy => Server.CpuMicroseconds / Window.TotalMicroseconds;
+
+    /// <summary>
+    /// The sockets in the server's poll set during the window: every connection plus the
+    /// listener, plus the loop's wakeup socket for the loop servers. Null for the .NET server,
+    /// which registers sockets with epoll once instead of passing a set per call.
+    /// </summary>
+    public int? SocketsWatched => Kind switch
+    {
+        ServerKind.Floor => Server.Connections + 1,
+        ServerKind.Streams or ServerKind.Protocol => Server.Connections + 2,
+        _ => null,
+    };
 
     public double BytesPerMessage => (double)Server.AllocatedBytes / Messages;
 }

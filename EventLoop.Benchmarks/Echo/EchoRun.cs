@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
 
 namespace EventLoop.Benchmarks.Echo;
 
@@ -15,8 +17,11 @@ internal static class EchoRun
         using var budget = new CancellationTokenSource(options.PerServerBudget);
         using var server = await ServerProcess.StartAsync(kind, options.Pin, options.PerServerBudget + TimeSpan.FromSeconds(30));
         var clients = Enumerable.Range(0, options.Connections).Select(id => new EchoClient(id, options.Size, options.Depth)).ToArray();
+        var idle = new List<Socket>(options.Idle);
         try
         {
+            double? idleBytes = options.Idle > 0 ? await OpenIdleAsync(server, idle, options.Idle, budget.Token) : null;
+
             // One at a time: a burst of connects is not what is being measured.
             foreach (var client in clients) await client.ConnectAsync(server.Port, budget.Token);
 
@@ -42,7 +47,7 @@ internal static class EchoRun
             var latencies = new LatencyHistogram();
             foreach (var client in clients) latencies.Add(client.Latencies);
             if (latencies.Count == 0) throw new InvalidOperationException($"No message completed in the measured window of the {kind.Name()} server.");
-            return new EchoResult(kind, latencies.Count, window, latencies.Percentile(50), latencies.Percentile(99), stats, generatorCpu);
+            return new EchoResult(kind, latencies.Count, window, latencies.Percentile(50), latencies.Percentile(99), stats, generatorCpu, idleBytes);
         }
         catch (OperationCanceledException) when (budget.IsCancellationRequested)
         {
@@ -51,7 +56,29 @@ internal static class EchoRun
         finally
         {
             foreach (var client in clients) client.Dispose();
+            foreach (var socket in idle) socket.Dispose();
         }
+    }
+
+    /// <summary>
+    /// Opens <paramref name="count"/> connections that never send, and returns the server's managed
+    /// heap growth per connection between the first and the last being open (so one-time costs of
+    /// the first accept — pools, JIT — stay out). The idle sockets stay open through the load.
+    /// </summary>
+    private static async Task<double?> OpenIdleAsync(ServerProcess server, List<Socket> idle, int count, CancellationToken cancellationToken)
+    {
+        long limit = FileLimit.Ensure(count + 1024);
+        if (limit >= 0 && limit < count + 256) throw new InvalidOperationException($"--idle {count} needs more descriptors than the limit of {limit}: raise it (ulimit -n 20000).");
+        long first = 0;
+        for (int i = 0; i < count; i++)
+        {
+            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            idle.Add(socket);
+            await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, server.Port), cancellationToken);
+            if (i == 0) first = await server.HeapWithConnectionsAsync(1);
+        }
+        long last = await server.HeapWithConnectionsAsync(count);
+        return count > 1 ? (double)(last - first) / (count - 1) : null;
     }
 
     /// <summary>Waits <paramref name="duration"/>, but surfaces a client failure at once instead of after the wait.</summary>

@@ -5,11 +5,12 @@ using System.Text;
 namespace EventLoop.Benchmarks.Echo;
 
 /// <summary>
-/// The hidden <c>echo-server --kind streams|protocol|dotnet [--port 0] [--max-seconds N]</c>
+/// The hidden <c>echo-server --kind floor|streams|protocol|dotnet [--port 0] [--max-seconds N]</c>
 /// sub-mode: one echo server in a process of its own, so its CPU time and allocations are its
 /// own. It speaks a line protocol with the generator — out: <c>port N</c>, in: <c>start</c>
 /// (answers <c>started</c>), <c>stop</c> (answers with the window's numbers, see
-/// <see cref="ServerWindow"/>), <c>exit</c> or end of input. It exits by itself after
+/// <see cref="ServerWindow"/>), <c>conns K</c> (waits until K connections are open, then
+/// answers <c>mem B</c>: the managed heap after a full GC), <c>exit</c> or end of input. It exits by itself after
 /// --max-seconds, so an orphan never outlives a crashed parent for long.
 /// </summary>
 internal static class EchoServerMode
@@ -29,7 +30,7 @@ internal static class EchoServerMode
                 default: throw new ArgumentException($"Unknown echo-server option {args[i]}.");
             }
         }
-        if (kind is null) throw new ArgumentException("echo-server needs --kind streams|protocol|dotnet.");
+        if (kind is null) throw new ArgumentException("echo-server needs --kind floor|streams|protocol|dotnet.");
 
         using var watchdog = new Timer(_ =>
         {
@@ -37,7 +38,13 @@ internal static class EchoServerMode
             Environment.Exit(3);
         }, null, TimeSpan.FromSeconds(maxSeconds), Timeout.InfiniteTimeSpan);
 
-        using IEchoServer server = kind == ServerKind.Dotnet ? new DotnetEchoServer(port) : new LoopEchoServer(kind.Value, port);
+        FileLimit.Ensure(65_536); // --idle: thousands of sockets; capped by the hard limit
+        using IEchoServer server = kind switch
+        {
+            ServerKind.Floor => new FloorEchoServer(port),
+            ServerKind.Dotnet => new DotnetEchoServer(port),
+            _ => new LoopEchoServer(kind.Value, port),
+        };
         using var stdout = Console.OpenStandardOutput();
         using var stdin = Console.OpenStandardInput();
         stdout.Write(Encoding.ASCII.GetBytes($"port {server.Port}\n"));
@@ -61,12 +68,35 @@ internal static class EchoServerMode
                 stdout.Write(Encoding.ASCII.GetBytes(window.Format() + "\n"));
                 stdout.Flush();
             }
+            else if (command.StartsWith("conns "u8))
+            {
+                int count = int.Parse(command[6..], CultureInfo.InvariantCulture);
+                stdout.Write(Encoding.ASCII.GetBytes(HeapWith(count) + "\n"));
+                stdout.Flush();
+            }
             else if (command.SequenceEqual("exit"u8))
             {
                 break;
             }
         }
         return 0;
+    }
+
+    /// <summary>
+    /// Waits (bounded) for <paramref name="count"/> open connections, lets the server's thread
+    /// reach its wait (a handler that has just been counted may not have suspended yet), then
+    /// reads the heap after a full, compacting collection: what the connections hold, not garbage.
+    /// </summary>
+    private static string HeapWith(int count)
+    {
+        var deadline = Stopwatch.GetTimestamp() + Stopwatch.Frequency * 10;
+        while (EchoConnections.Open < count)
+        {
+            if (Stopwatch.GetTimestamp() > deadline) return $"timeout open={EchoConnections.Open}";
+            Thread.Sleep(5);
+        }
+        Thread.Sleep(100);
+        return string.Create(CultureInfo.InvariantCulture, $"mem {GC.GetTotalMemory(forceFullCollection: true)}");
     }
 
     /// <summary>

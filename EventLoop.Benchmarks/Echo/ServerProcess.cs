@@ -57,6 +57,16 @@ internal sealed class ServerProcess : IDisposable
         return ServerStats.Parse(await ReadLineAsync(_process, "the window's numbers"));
     }
 
+    /// <summary>The server's managed heap (after a full GC) once <paramref name="count"/> connections are open.</summary>
+    public async Task<long> HeapWithConnectionsAsync(int count)
+    {
+        await SendAsync(string.Create(CultureInfo.InvariantCulture, $"conns {count}"));
+        string reply = await ReadLineAsync(_process, "its heap size");
+        return reply.StartsWith("mem ", StringComparison.Ordinal)
+            ? long.Parse(reply.AsSpan(4), CultureInfo.InvariantCulture)
+            : throw new InvalidOperationException($"The server answered '{reply}' when asked for {count} connections.");
+    }
+
     /// <summary>Asks the server to exit and waits briefly; a server that fails to exit cleanly fails the run.</summary>
     public async Task ExitAsync()
     {

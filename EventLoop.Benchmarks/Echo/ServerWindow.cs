@@ -12,12 +12,16 @@ internal sealed class ServerWindow(Process self)
     private TimeSpan _cpuStart, _cpuEnd;
     private long _allocStart, _allocEnd;
     private int _gen0Start, _gen0End, _gen2Start, _gen2End;
+    private int _connections;
 
     // Process.TotalProcessorTime parses /proc/self/stat and allocates doing so. Read it first at
     // the start and last at the end, so those bytes fall outside the allocation window.
     public void Start()
     {
         _cpuStart = self.TotalProcessorTime;
+        // At the start, under full load: by "stop" the generator has let clients finish and some
+        // connections may already be closed.
+        _connections = EchoConnections.Open;
         _gen0Start = GC.CollectionCount(0);
         _gen2Start = GC.CollectionCount(2);
         _allocStart = GC.GetTotalAllocatedBytes(precise: true);
@@ -33,5 +37,5 @@ internal sealed class ServerWindow(Process self)
 
     /// <summary>The reply to "stop"; <see cref="ServerStats.Parse"/> reads it.</summary>
     public string Format() => string.Create(CultureInfo.InvariantCulture,
-        $"window cpu_us={(_cpuEnd - _cpuStart).Ticks / 10} alloc_bytes={_allocEnd - _allocStart} gen0={_gen0End - _gen0Start} gen2={_gen2End - _gen2Start}");
+        $"window cpu_us={(_cpuEnd - _cpuStart).Ticks / 10} alloc_bytes={_allocEnd - _allocStart} gen0={_gen0End - _gen0Start} gen2={_gen2End - _gen2Start} conns={_connections}");
 }

@@ -10,13 +10,21 @@ internal static class StreamsEcho
 
     public static async LoopTask Handle(Connection connection)
     {
-        var buffer = new byte[BufferSize];
-        while (true)
+        EchoConnections.Opened();
+        try
         {
-            int n = await connection.ReadAsync(buffer);
-            if (n == 0) break;
-            connection.Write(buffer.AsSpan(0, n));
-            await connection.DrainAsync();
+            var buffer = new byte[BufferSize];
+            while (true)
+            {
+                int n = await connection.ReadAsync(buffer);
+                if (n == 0) break;
+                connection.Write(buffer.AsSpan(0, n));
+                await connection.DrainAsync();
+            }
+        }
+        finally
+        {
+            EchoConnections.Closed();
         }
     }
 }
