@@ -1,3 +1,4 @@
+using System.Buffers;
 using EventLoop.Net;
 
 namespace EventLoop.Benchmarks.Echo;
@@ -13,12 +14,16 @@ internal static class StreamsEcho
         EchoConnections.Opened();
         try
         {
-            var buffer = new byte[BufferSize];
             while (true)
             {
+                // The library's idle-friendly idiom (as the echo sample): wait with a zero-byte
+                // read, rent a buffer only while there is data.
+                await connection.ReadAsync(Memory<byte>.Empty);
+                var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
                 int n = await connection.ReadAsync(buffer);
+                if (n > 0) connection.Write(buffer.AsSpan(0, n));
+                ArrayPool<byte>.Shared.Return(buffer);
                 if (n == 0) break;
-                connection.Write(buffer.AsSpan(0, n));
                 await connection.DrainAsync();
             }
         }

@@ -13,13 +13,15 @@ public sealed partial class Connection
     /// 0 means the peer has finished sending. Bytes arriving while the read waits are copied
     /// straight into <paramref name="buffer"/>. Await the result once (like Stream.ReadAsync): the
     /// operation behind it is reused, so a read that waits allocates nothing.
+    /// <para>A zero-byte read (an empty <paramref name="buffer"/>) waits until data is available, or
+    /// the stream ends, without consuming anything, and returns 0: the .NET idiom (Kestrel's) for
+    /// holding no buffer while a connection is idle — rent one after it returns.</para>
     /// </summary>
     /// <exception cref="IOException">The connection failed (reset, for example) and nothing is left to read.</exception>
     public ValueTask<int> ReadAsync(Memory<byte> buffer)
     {
         ThrowIfReadInProgress();
         _skipThroughDelimiter = null; // raw reads see every byte, even the rest of an overlong line
-        if (buffer.IsEmpty) return new ValueTask<int>(0);
         if (!_buffer.IsEmpty)
         {
             int n = _buffer.Read(buffer.Span);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using EventLoop.Net;
 using Microsoft.Extensions.Logging;
 
@@ -13,14 +14,26 @@ public static class EchoSample
     public const int DefaultPort = 25000;
 
     /// <summary>One connection, start to end: reads like the threaded version.</summary>
+    /// <remarks>
+    /// The zero-byte read waits for data without a buffer; one is rented from the pool only while
+    /// there is something to echo, so an idle connection holds no buffer at all.
+    /// </remarks>
     public static async LoopTask HandleAsync(Connection connection)
     {
-        var buffer = new byte[16 * 1024];
         while (true)
         {
-            int n = await connection.ReadAsync(buffer);
-            if (n == 0) break; // the client finished sending
-            connection.Write(buffer.AsSpan(0, n));
+            await connection.ReadAsync(Memory<byte>.Empty); // wait until data (or the end) arrives
+            var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
+            try
+            {
+                int n = await connection.ReadAsync(buffer); // completes at once: data is there
+                if (n == 0) break;                          // the client finished sending
+                connection.Write(buffer.AsSpan(0, n));
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
             await connection.DrainAsync(); // don't outrun a slow reader
         }
     }

@@ -157,6 +157,38 @@ public class StreamTests : NetTestBase
     }
 
     [Test]
+    public void AZeroByteReadWaitsForDataWithoutConsumingIt_AndReturnsZeroAtTheEnd()
+    {
+        var outcome = Run(async () =>
+        {
+            var arrived = Loop.CreateFuture<bool>();
+            var server = await Loop.StartServerAsync(async c =>
+            {
+                await arrived.Task;
+                c.Write("data"u8);
+                await c.DrainAsync();
+            });
+            var client = await Loop.OpenConnectionAsync(server.LocalEndPoint);
+            var wait = client.ReadAsync(Memory<byte>.Empty);
+            await Loop.Delay(TimeSpan.FromMilliseconds(5));
+            bool waitedForData = !wait.IsCompleted;
+            arrived.SetResult(true);
+            int zero = await wait;
+            int buffered = client.BufferedCount;
+            var text = System.Text.Encoding.ASCII.GetString(await client.ReadExactlyAsync(4));
+            int atEnd = await client.ReadAsync(Memory<byte>.Empty); // the server's handler ended: the end of stream
+            server.Close();
+            return (waitedForData, zero, buffered, text, atEnd, client.BufferedCount);
+        });
+
+        Assert.That(outcome.waitedForData, Is.True, "it waited for data");
+        Assert.That(outcome.zero, Is.Zero);
+        Assert.That(outcome.buffered, Is.EqualTo(4), "nothing was consumed");
+        Assert.That(outcome.text, Is.EqualTo("data"));
+        Assert.That(outcome.atEnd, Is.Zero);
+    }
+
+    [Test]
     public void ASecondConcurrentReadThrowsAtOnce()
     {
         Run(async () =>
