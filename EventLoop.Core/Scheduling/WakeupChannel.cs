@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Sockets;
 
 namespace EventLoop;
@@ -17,15 +16,8 @@ internal sealed class WakeupChannel : IDisposable
 
     public WakeupChannel()
     {
-        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        listener.Listen(1);
-        _writer = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        _writer.Connect(listener.LocalEndPoint!);
-        Reader = listener.Accept();
+        (_writer, Reader) = LoopbackSocketPair.Create();
         _writer.NoDelay = true;
-        _writer.Blocking = false;
-        Reader.Blocking = false;
     }
 
     /// <summary>The end the loop registers for reading.</summary>

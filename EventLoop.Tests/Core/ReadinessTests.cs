@@ -9,17 +9,7 @@ public class ReadinessTests : LoopTestBase
     private Socket _right = null!;
 
     [SetUp]
-    public void ConnectPair()
-    {
-        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        listener.Listen(1);
-        _left = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        _left.Connect(listener.LocalEndPoint!);
-        _right = listener.Accept();
-        _left.Blocking = false;
-        _right.Blocking = false;
-    }
+    public void ConnectPair() => (_left, _right) = LoopbackSocketPair.Create();
 
     [TearDown]
     public void ClosePair()
