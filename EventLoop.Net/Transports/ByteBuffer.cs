@@ -1,11 +1,9 @@
-using System.Buffers;
-
 namespace EventLoop.Net;
 
 /// <summary>
-/// A growable byte queue on pooled arrays: append at the end, consume from the front. The
-/// array goes back to the pool whenever the buffer empties, so an idle connection holds no
-/// buffer at all and a busy one reuses the same few arrays.
+/// A growable byte queue on pooled arrays (<see cref="SmallBufferPool"/>): append at the end,
+/// consume from the front. The array goes back to the pool whenever the buffer empties, so an
+/// idle connection holds no buffer at all and a busy one reuses the same few arrays.
 /// </summary>
 internal sealed class ByteBuffer
 {
@@ -45,7 +43,7 @@ internal sealed class ByteBuffer
 
     public void Clear()
     {
-        if (_array is not null) ArrayPool<byte>.Shared.Return(_array);
+        if (_array is not null) SmallBufferPool.Return(_array);
         _array = null;
         _start = _end = 0;
     }
@@ -54,7 +52,7 @@ internal sealed class ByteBuffer
     {
         if (_array is null)
         {
-            _array = ArrayPool<byte>.Shared.Rent(Math.Max(extra, 4096));
+            _array = SmallBufferPool.Rent(extra);
             return;
         }
         if (_array.Length - _end >= extra) return;
@@ -67,9 +65,9 @@ internal sealed class ByteBuffer
             _start = 0;
             return;
         }
-        var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(needed, _array.Length * 2));
+        var bigger = SmallBufferPool.Rent(Math.Max(needed, _array.Length * 2));
         Span.CopyTo(bigger);
-        ArrayPool<byte>.Shared.Return(_array);
+        SmallBufferPool.Return(_array);
         _end = Count;
         _start = 0;
         _array = bigger;
