@@ -11,7 +11,10 @@ public sealed class LoopOptions
     /// <summary>Where the loop logs (category "EventLoop.Loop"). Default: warnings and errors to standard error.</summary>
     public ILoggerFactory? LoggerFactory { get; set; }
 
-    /// <summary>The readiness backend; the loop owns and disposes it. Default: a new <see cref="SocketSelectSelector"/>.</summary>
+    /// <summary>
+    /// The readiness backend; the loop owns and disposes it. Default: <see cref="DefaultSelector.Create"/>
+    /// (epoll on Linux, <see cref="SocketSelectSelector"/> elsewhere).
+    /// </summary>
     public ISelector? Selector { get; set; }
 
     /// <summary>

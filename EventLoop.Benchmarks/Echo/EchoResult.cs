@@ -14,14 +14,14 @@ internal sealed record EchoResult(ServerKind Kind, long Messages, TimeSpan Windo
     public double ServerBusy => Server.CpuMicroseconds / Window.TotalMicroseconds;
 
     /// <summary>
-    /// The sockets in the server's poll set during the window: every connection plus the
-    /// listener, plus the loop's wakeup socket for the loop servers. Null for the .NET server,
-    /// which registers sockets with epoll once instead of passing a set per call.
+    /// The sockets the server watches during the window: every connection plus the listener,
+    /// plus the loop's wakeup socket for the loop servers. Null for the .NET server (its epoll
+    /// set is the runtime's).
     /// </summary>
     public int? SocketsWatched => Kind switch
     {
         ServerKind.Floor => Server.Connections + 1,
-        ServerKind.Streams or ServerKind.Protocol => Server.Connections + 2,
+        _ when Kind.IsLoop() => Server.Connections + 2,
         _ => null,
     };
 

@@ -3,7 +3,7 @@ using EventLoop.Net;
 
 namespace EventLoop.Benchmarks.Echo;
 
-/// <summary>Servers 1 and 2: a <see cref="Loop"/> on a thread of its own, serving until disposed.</summary>
+/// <summary>The loop servers (streams, protocol; on either selector): a <see cref="Loop"/> on a thread of its own, serving until disposed.</summary>
 internal sealed class LoopEchoServer : IEchoServer
 {
     // Above the default 100 so a burst of connects never overflows the accept queue (an overflow
@@ -27,8 +27,8 @@ internal sealed class LoopEchoServer : IEchoServer
     {
         try
         {
-            using var loop = new Loop();
-            var server = loop.RunUntilComplete(() => kind == ServerKind.Streams
+            using var loop = new Loop(new LoopOptions { Selector = kind.UsesSocketSelect() ? new SocketSelectSelector() : DefaultSelector.Create() });
+            var server = loop.RunUntilComplete(() => kind.IsStreams()
                 ? loop.StartServerAsync(StreamsEcho.Handle, endpoint, backlog: Backlog)
                 : loop.CreateServerAsync(() => new EchoProtocol(), endpoint, Backlog));
             Volatile.Write(ref _loop, loop);

@@ -11,10 +11,12 @@ public sealed partial class Loop
     /// readable (level-triggered: until the data is read or the reader removed). A socket has one
     /// reader: adding another replaces it. Remove it before closing the socket. Loop thread only.
     /// </summary>
+    /// <exception cref="ObjectDisposedException">The socket is already disposed.</exception>
     public void AddReader(Socket socket, Action callback)
     {
         ArgumentNullException.ThrowIfNull(socket);
         ArgumentNullException.ThrowIfNull(callback);
+        ObjectDisposedException.ThrowIf(socket.SafeHandle.IsClosed, socket);
         CheckThread();
         var registration = GetOrAddRegistration(socket);
         registration.Reader = callback;
@@ -54,10 +56,12 @@ public sealed partial class Loop
     /// writable (or a pending connect on it has finished, successfully or not). One writer a
     /// socket: adding another replaces it. Loop thread only.
     /// </summary>
+    /// <exception cref="ObjectDisposedException">The socket is already disposed.</exception>
     public void AddWriter(Socket socket, Action callback)
     {
         ArgumentNullException.ThrowIfNull(socket);
         ArgumentNullException.ThrowIfNull(callback);
+        ObjectDisposedException.ThrowIf(socket.SafeHandle.IsClosed, socket);
         CheckThread();
         var registration = GetOrAddRegistration(socket);
         registration.Writer = callback;

@@ -57,7 +57,7 @@ public sealed partial class Loop : IDisposable
         _slowCallbackThreshold = options.SlowCallbackThreshold;
         ArgumentOutOfRangeException.ThrowIfLessThan(options.BusyPollInterval, 1);
         _busyPollInterval = options.BusyPollInterval;
-        _selector = options.Selector ?? new SocketSelectSelector();
+        _selector = options.Selector ?? DefaultSelector.Create();
         _wakeup = new WakeupChannel();
         _selector.Register(_wakeup.Reader, SelectorInterest.Read, _wakeup);
         _synchronizationContext = new LoopSynchronizationContext(this);

@@ -26,11 +26,9 @@ public sealed class SocketSelectSelector : ISelector
     /// <inheritdoc />
     public void Register(Socket socket, SelectorInterest interest, object state)
     {
-        ArgumentNullException.ThrowIfNull(socket);
-        ArgumentNullException.ThrowIfNull(state);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        interest &= SelectorInterest.Read | SelectorInterest.Write | SelectorInterest.Error;
-        if ((interest & (SelectorInterest.Read | SelectorInterest.Write)) == SelectorInterest.None)
+        interest = RegisterArguments.Validate(socket, interest, state);
+        if (interest == SelectorInterest.None)
         {
             Unregister(socket);
             return;

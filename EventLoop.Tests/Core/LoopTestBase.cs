@@ -6,7 +6,7 @@ namespace EventLoop.Tests.Core;
 /// A fresh loop on a manual clock for every test, with an exception handler that records what
 /// it is given instead of logging it.
 /// </summary>
-public abstract class LoopTestBase
+public abstract class LoopTestBase(SelectorKind selector = SelectorKind.Default)
 {
     protected ManualClock Clock = null!;
     protected Loop Loop = null!;
@@ -16,7 +16,7 @@ public abstract class LoopTestBase
     public void CreateLoop()
     {
         Clock = new ManualClock { AutoAdvance = true };
-        Loop = new Loop(new LoopOptions { TimeProvider = Clock });
+        Loop = new Loop(new LoopOptions { TimeProvider = Clock, Selector = SelectorKinds.Create(selector) });
         Reported = new List<LoopExceptionContext>();
         Loop.ExceptionHandler = Reported.Add;
     }

@@ -3,7 +3,9 @@ using System.Net.Sockets;
 
 namespace EventLoop.Tests.Core;
 
-public class ReadinessTests : LoopTestBase
+[TestFixture(SelectorKind.Default)]
+[TestFixture(SelectorKind.SocketSelect)]
+public class ReadinessTests(SelectorKind selector) : LoopTestBase(selector)
 {
     private Socket _left = null!;
     private Socket _right = null!;
@@ -145,6 +147,15 @@ public class ReadinessTests : LoopTestBase
 
         // _left's close gives _right end-of-stream: readable.
         StepUntil(() => otherRan);
+    }
+
+    [Test]
+    public void WatchingADisposedSocketIsRefusedAtOnce()
+    {
+        _left.Dispose();
+        Assert.That(() => Loop.AddReader(_left, () => { }), Throws.TypeOf<ObjectDisposedException>());
+        Assert.That(() => Loop.AddWriter(_left, () => { }), Throws.TypeOf<ObjectDisposedException>());
+        Assert.That(Loop.RegisteredSocketCount, Is.Zero);
     }
 
     [Test]

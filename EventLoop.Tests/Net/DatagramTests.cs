@@ -5,7 +5,9 @@ using EventLoop.Net;
 
 namespace EventLoop.Tests.Net;
 
-public class DatagramTests : NetTestBase
+[TestFixture(SelectorKind.Default)]
+[TestFixture(SelectorKind.SocketSelect)]
+public class DatagramTests(SelectorKind selector) : NetTestBase(selector)
 {
     private sealed class EchoDatagrams : IDatagramProtocol
     {

@@ -4,7 +4,7 @@ using EventLoop.Net;
 namespace EventLoop.Tests.Net;
 
 /// <summary>A real-clock loop for network tests (loopback sockets, port 0) with a guard timer so a bug fails instead of hanging.</summary>
-public abstract class NetTestBase
+public abstract class NetTestBase(SelectorKind selector = SelectorKind.Default)
 {
     protected Loop Loop = null!;
     protected List<LoopExceptionContext> Reported = null!;
@@ -12,7 +12,7 @@ public abstract class NetTestBase
     [SetUp]
     public void CreateLoop()
     {
-        Loop = new Loop();
+        Loop = new Loop(new LoopOptions { Selector = SelectorKinds.Create(selector) });
         Reported = new List<LoopExceptionContext>();
         Loop.ExceptionHandler = Reported.Add;
     }

@@ -4,7 +4,9 @@ using EventLoop.Net;
 
 namespace EventLoop.Tests.Net;
 
-public class ProtocolTests : NetTestBase
+[TestFixture(SelectorKind.Default)]
+[TestFixture(SelectorKind.SocketSelect)]
+public class ProtocolTests(SelectorKind selector) : NetTestBase(selector)
 {
     /// <summary>Echoes everything back; records the callbacks it saw.</summary>
     private sealed class EchoProtocol : IProtocol

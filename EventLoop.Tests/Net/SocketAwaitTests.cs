@@ -4,12 +4,14 @@ using EventLoop.Net;
 
 namespace EventLoop.Tests.Net;
 
-public class SocketAwaitTests
+[TestFixture(SelectorKind.Default)]
+[TestFixture(SelectorKind.SocketSelect)]
+public class SocketAwaitTests(SelectorKind selector)
 {
     private Loop _loop = null!;
 
     [SetUp]
-    public void CreateLoop() => _loop = new Loop();
+    public void CreateLoop() => _loop = new Loop(new LoopOptions { Selector = SelectorKinds.Create(selector) });
 
     [TearDown]
     public void DisposeLoop() => _loop.Dispose();

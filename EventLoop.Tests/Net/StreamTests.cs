@@ -5,7 +5,9 @@ using EventLoop.Net;
 
 namespace EventLoop.Tests.Net;
 
-public class StreamTests : NetTestBase
+[TestFixture(SelectorKind.Default)]
+[TestFixture(SelectorKind.SocketSelect)]
+public class StreamTests(SelectorKind selector) : NetTestBase(selector)
 {
     [Test]
     public void ServersBindLoopbackOnAFreePortByDefault()

@@ -3,7 +3,9 @@ using EventLoop.Net;
 
 namespace EventLoop.Tests.Net;
 
-public class UnixSocketTests : NetTestBase
+[TestFixture(SelectorKind.Default)]
+[TestFixture(SelectorKind.SocketSelect)]
+public class UnixSocketTests(SelectorKind selector) : NetTestBase(selector)
 {
     private string _directory = null!;
 
