@@ -4,8 +4,9 @@ namespace EventLoop;
 
 /// <summary>
 /// The readiness backend a <see cref="Loop"/> waits on. Deliberately small (Redis's ae backends
-/// are four functions) so that an epoll or kqueue implementation can replace
-/// <see cref="SocketSelectSelector"/> without touching the loop. Used from the loop thread only.
+/// are four functions): <see cref="EpollSelector"/> and the portable <see cref="SocketSelectSelector"/>
+/// implement it, and a kqueue one could be added without touching the loop. Level-triggered: a
+/// socket is reported in every wait while it stays ready. Used from the loop thread only.
 /// </summary>
 public interface ISelector : IDisposable
 {

@@ -3,7 +3,7 @@ using System.Net.Sockets;
 namespace EventLoop;
 
 /// <summary>
-/// The default, portable selector over <see cref="Socket.Select(System.Collections.IList, System.Collections.IList, System.Collections.IList, int)"/>.
+/// The portable selector (the default where epoll is not available) over <see cref="Socket.Select(System.Collections.IList, System.Collections.IList, System.Collections.IList, int)"/>.
 /// Socket.Select filters its lists in place, so they are rebuilt before every call: the cost of
 /// one select grows with the number of registered sockets, not with the ready ones. The lists
 /// are reused, so the steady state allocates nothing of its own (on Unix, Socket.Select itself

@@ -93,7 +93,8 @@ public sealed class MemoryTransport : ITransport
         if (!_protocolPausedWriting && _outgoing.Count > _high)
         {
             _protocolPausedWriting = true;
-            _protocol.PauseWriting();
+            try { _protocol.PauseWriting(); }
+            catch (Exception e) { ProtocolFailed(e, "PauseWriting"); }
         }
     }
 
@@ -145,7 +146,12 @@ public sealed class MemoryTransport : ITransport
     private void Start()
     {
         _started = true;
-        _protocol.ConnectionMade(this);
+        try { _protocol.ConnectionMade(this); }
+        catch (Exception e)
+        {
+            ProtocolFailed(e, "ConnectionMade");
+            return;
+        }
         _peer.ScheduleDelivery(); // anything written to us before we started
     }
 
@@ -166,12 +172,19 @@ public sealed class MemoryTransport : ITransport
         {
             if (!peer.IsReading || peer._lostScheduled) return; // the peer's ResumeReading reschedules us
             int n = Math.Min(_chunkSize, _outgoing.Count);
-            peer._protocol.DataReceived(_outgoing.Span[..n]);
+            try { peer._protocol.DataReceived(_outgoing.Span[..n]); }
+            catch (Exception e) { peer.ProtocolFailed(e, "DataReceived"); }
+            if (_lostScheduled) return; // the peer's failure reset us
             _outgoing.Consume(n);
             if (_protocolPausedWriting && _outgoing.Count <= _low)
             {
                 _protocolPausedWriting = false;
-                _protocol.ResumeWriting();
+                try { _protocol.ResumeWriting(); }
+                catch (Exception e)
+                {
+                    ProtocolFailed(e, "ResumeWriting");
+                    return;
+                }
             }
             if (!_outgoing.IsEmpty || _eofRequested) ScheduleDelivery();
             return;
@@ -179,7 +192,7 @@ public sealed class MemoryTransport : ITransport
         if (_eofRequested && !_eofDelivered)
         {
             _eofDelivered = true;
-            if (!peer._lostScheduled && !peer._protocol.EofReceived()) peer.Close();
+            if (!peer._lostScheduled && !peer.CallEofReceived()) peer.Close();
         }
         if (_closing && _eofDelivered) ScheduleLost(null);
     }
@@ -200,5 +213,32 @@ public sealed class MemoryTransport : ITransport
         _loop.CallSoon(LostCallback, this);
     }
 
-    private void CallConnectionLost() => _protocol.ConnectionLost(_lostError);
+    /// <summary>The protocol's <see cref="IProtocol.EofReceived"/>; true when it keeps the connection half-open.</summary>
+    private bool CallEofReceived()
+    {
+        try { return _protocol.EofReceived(); }
+        catch (Exception e)
+        {
+            ProtocolFailed(e, "EofReceived");
+            return true; // already closing
+        }
+    }
+
+    private void CallConnectionLost()
+    {
+        try { _protocol.ConnectionLost(_lostError); }
+        catch (Exception e) { ProtocolFailed(e, "ConnectionLost"); }
+    }
+
+    /// <summary>
+    /// As over a socket: protocol code that throws is reported, and its connection (only) is
+    /// closed — this side ends with the error, the peer sees a reset.
+    /// </summary>
+    private void ProtocolFailed(Exception error, string callback)
+    {
+        _loop.ReportException(ProtocolFailure.Describe(error, callback, _protocol, this));
+        if (callback == nameof(IProtocol.ConnectionLost)) return;
+        ForceClose(error);
+        _peer.ForceClose(new SocketException((int)SocketError.ConnectionReset));
+    }
 }

@@ -288,7 +288,7 @@ internal sealed class SocketTransport : ITransport
 
     private void ProtocolFailed(Exception error, string callback)
     {
-        _loop.ReportException(new LoopExceptionContext($"Protocol {callback} threw; closing the connection", error, $"{_protocol.GetType().Name} for {this}"));
+        _loop.ReportException(ProtocolFailure.Describe(error, callback, _protocol, this));
         if (callback != "ConnectionLost") ForceClose(error);
     }
 

@@ -173,4 +173,49 @@ public class MemoryTransportTests
         Assert.Throws<LimitOverrunException>(() => _loop.RunUntilComplete(b.ReadLineAsync()));
         Assert.That(_loop.RunUntilComplete(b.ReadLineAsync()), Is.EqualTo("next"));
     }
+
+    /// <summary>Throws in DataReceived; records how its connection ended.</summary>
+    private sealed class ThrowingProtocol : IProtocol
+    {
+        public Exception? LostWith;
+        public int LostCalls;
+        public void ConnectionMade(ITransport transport) { }
+        public void DataReceived(ReadOnlySpan<byte> data) => throw new FormatException("bad frame");
+        public void ConnectionLost(Exception? error) => (LostWith, LostCalls) = (error, LostCalls + 1);
+    }
+
+    [Test]
+    public void AProtocolThatThrows_IsReported_ItsPairCloses_AndOtherPairsKeepWorking()
+    {
+        var reported = new List<LoopExceptionContext>();
+        _loop.ExceptionHandler = reported.Add;
+        var thrower = new ThrowingProtocol();
+        var failingClient = new Connection(_loop, null);
+        MemoryTransport.CreatePair(_loop, failingClient.Protocol, thrower);
+        var (client, server) = MemoryTransport.CreateConnectionPair(_loop);
+
+        async LoopTask<(string? Reply, Exception? ClientError)> Exchange()
+        {
+            await _loop.Yield();
+            failingClient.WriteLine("anything");
+            Exception? clientError = null;
+            try { await failingClient.ReadLineAsync(); }
+            catch (IOException e) { clientError = e; }
+
+            client.WriteLine("still here");
+            var line = await server.ReadLineAsync();
+            return (line, clientError);
+        }
+
+        // Bounded: without the guard the failing pair never closes (virtual time: fails at once).
+        var (reply, clientError) = _loop.RunUntilComplete(_loop.WaitForAsync(Exchange(), TimeSpan.FromSeconds(30)));
+        _loop.RunUntilIdle();
+
+        Assert.That(reported.Single().Message, Does.Contain("DataReceived"));
+        Assert.That(reported.Single().Exception, Is.TypeOf<FormatException>());
+        Assert.That(thrower.LostCalls, Is.EqualTo(1));
+        Assert.That(thrower.LostWith, Is.TypeOf<FormatException>());
+        Assert.That(clientError, Is.Not.Null, "the other end sees a reset, as over a socket");
+        Assert.That(reply, Is.EqualTo("still here"));
+    }
 }
