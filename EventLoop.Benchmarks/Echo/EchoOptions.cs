@@ -9,7 +9,12 @@ internal sealed record EchoOptions
     public int Size { get; init; } = 1024;
     public int Depth { get; init; } = 1;
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(5);
-    public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// Long enough for tiered JIT to finish: at one connection (~35k msgs/s) the streams server
+    /// was still compiling tier-1 code 4 s in, which cost it ~25% more CPU per message in a 1 s
+    /// warm-up than once warm (the JIT's thread shares the server's pinned core).
+    /// </summary>
+    public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(4);
     public IReadOnlyList<ServerKind> Servers { get; init; } = [ServerKind.Floor, ServerKind.Streams, ServerKind.Protocol, ServerKind.Dotnet];
     public bool Pin { get; init; } = true;
     public int Rounds { get; init; } = 1;
@@ -27,7 +32,7 @@ internal sealed record EchoOptions
           --size S          bytes per message (default 1024)
           --depth D         messages in flight per connection (default 1; >1 pipelines)
           --duration SEC    measured window (default 5)
-          --warmup SEC      unmeasured warm-up before it (default 1)
+          --warmup SEC      unmeasured warm-up before it, for tiered JIT to settle (default 4)
           --servers LIST    comma-separated, from floor,streams,protocol,dotnet (the default)
                             and streams-select,protocol-select (loop servers on Socket.Select)
           --idle N          before the load, open N idle connections (never sending) and report the
