@@ -6,6 +6,11 @@ public sealed partial class Loop
 {
     private readonly Dictionary<Socket, SocketRegistration> _registrations = new(ReferenceEqualityComparer.Instance);
 
+    // Registrations whose socket has nothing registered any more, kept for the next AddReader:
+    // code that waits one read at a time (socket awaits) removes and adds a reader per message.
+    private readonly Stack<SocketRegistration> _spareRegistrations = new();
+    private const int MaxSpareRegistrations = 64;
+
     /// <summary>
     /// Calls <paramref name="callback"/> in every iteration in which <paramref name="socket"/> is
     /// readable (level-triggered: until the data is read or the reader removed). A socket has one
@@ -89,7 +94,7 @@ public sealed partial class Loop
     {
         if (!_registrations.TryGetValue(socket, out var registration))
         {
-            registration = new SocketRegistration(socket);
+            registration = (_spareRegistrations.TryPop(out var spare) ? spare : new SocketRegistration()).For(socket);
             _registrations.Add(socket, registration);
         }
         return registration;
@@ -102,6 +107,9 @@ public sealed partial class Loop
         {
             _selector.Unregister(registration.Socket);
             _registrations.Remove(registration.Socket);
+            // Safe to reuse at once: a call to it still queued in this iteration finds its
+            // pending flag cleared (by the removal, and again by For) and does nothing.
+            if (_spareRegistrations.Count < MaxSpareRegistrations) _spareRegistrations.Push(registration.For(null!));
         }
         else
         {

@@ -114,6 +114,35 @@ public class ReadinessTests(SelectorKind selector) : LoopTestBase(selector)
     }
 
     [Test]
+    public void AReaderRemovedInTheSameIteration_DoesNotRunAsTheReaderOfASocketAddedRightAfter()
+    {
+        // The loop reuses the bookkeeping of a socket with nothing left registered; the call
+        // already queued for the removed reader must not turn into a call of the new one.
+        var (quietLeft, quietRight) = LoopbackSocketPair.Create();
+        using var _ = quietLeft;
+        using var __ = quietRight;
+        var calls = new List<string>();
+        bool swapped = false;
+        void SwapOnce(Socket other)
+        {
+            if (swapped) return;
+            swapped = true;
+            Loop.RemoveReader(other);
+            Loop.AddReader(quietRight, () => calls.Add("quiet"));
+        }
+        Loop.AddReader(_left, () => { calls.Add("left"); SwapOnce(_right); });
+        Loop.AddReader(_right, () => { calls.Add("right"); SwapOnce(_left); });
+        _right.Send(new byte[] { 1 });
+        _left.Send(new byte[] { 1 });
+
+        SpinWait.SpinUntil(() => _left.Available > 0 && _right.Available > 0, TimeSpan.FromSeconds(10));
+        Loop.RunOnce(TimeSpan.Zero);
+
+        Assert.That(calls, Has.Count.EqualTo(1), "one of the two ran; the other's queued call and the quiet socket's reader did not");
+        Assert.That(Loop.RegisteredSocketCount, Is.EqualTo(2));
+    }
+
+    [Test]
     public void AWriterRunsWhileTheSocketIsWritable()
     {
         int calls = 0;

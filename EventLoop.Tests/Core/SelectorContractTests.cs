@@ -112,6 +112,51 @@ public class SelectorContractTests(SelectorKind kind)
     }
 
     [Test]
+    public void DataThatArrivesWhileUnregistered_IsReportedOnceTheSocketIsRegisteredAgain()
+    {
+        var (left, right) = Pair();
+        var (wakeLeft, wakeRight) = Pair();
+        _selector.Register(right, SelectorInterest.Read, "before");
+        _selector.Register(wakeRight, SelectorInterest.Read, "wake");
+        _selector.Unregister(right);
+        left.Send(new byte[] { 1 });
+        wakeLeft.Send(new byte[] { 1 });
+        SelectUntilReported("wake");
+        Assert.That(_ready.Select(e => e.State), Has.No.Member("before"));
+
+        _selector.Register(right, SelectorInterest.Read, "after");
+        Assert.That(SelectUntilReported("after"), Is.EqualTo(SelectorInterest.Read));
+        Assert.That(_ready.Select(e => e.State), Has.No.Member("before"));
+    }
+
+    [Test]
+    public void ASocketDisposedAfterItWasUnregistered_IsNeverReported_AndANewSocketOnItsNumberWorks()
+    {
+        var (oldLeft, oldRight) = Pair();
+        nint oldNumber = oldRight.Handle;
+        _selector.Register(oldRight, SelectorInterest.Read, "old");
+        _selector.Unregister(oldRight);
+        oldRight.Dispose(); // the right order: nothing to report
+
+        var (a, b) = Pair();
+        var (reused, partner) = b.Handle == oldNumber ? (b, a) : (a, b);
+        if (OperatingSystem.IsLinux()) Assert.That(reused.Handle, Is.EqualTo(oldNumber), "test setup: number not reused");
+        _selector.Register(reused, SelectorInterest.Read, "new");
+        partner.Send(new byte[] { 1 });
+
+        var seen = new List<object>();
+        for (int i = 0; i < 5; i++) // past the wait after which a dormant registration is retired
+        {
+            _ready.Clear();
+            _selector.Select(Bounded, _ready);
+            seen.AddRange(_ready.Select(e => e.State));
+        }
+        Assert.That(seen, Has.Member("new").And.All.EqualTo("new"), "nothing at all reported for the old socket");
+        Assert.That(_selector.Count, Is.EqualTo(1));
+        GC.KeepAlive(oldLeft);
+    }
+
+    [Test]
     public void APeerThatClosesMakesTheSocketReadable()
     {
         var (left, right) = Pair();

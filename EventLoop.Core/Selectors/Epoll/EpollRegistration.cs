@@ -21,4 +21,13 @@ internal sealed class EpollRegistration(Socket socket, SafeSocketHandle handle)
 
     /// <summary>Carried in the kernel's event data: slot and generation (see <see cref="EpollSlots"/>).</summary>
     public ulong Token;
+
+    /// <summary>Unregistered by the caller but still in the kernel's set, in case it comes back (see <see cref="EpollSelector"/>).</summary>
+    public bool Dormant;
+
+    /// <summary>The selector's wait count when it went dormant.</summary>
+    public long DormantSince;
+
+    /// <summary>In the selector's list of dormant registrations to retire.</summary>
+    public bool Queued;
 }

@@ -15,6 +15,14 @@ namespace EventLoop;
 /// number per wait (<see cref="ClosedChecksPerSelect"/>, round-robin), and reported as
 /// <see cref="SelectorInterest.Closed"/>; it is never removed from the kernel by number, because
 /// a new socket may already have been given that number.
+/// <para><b>Dormant registrations.</b> Code that waits once at a time (socket awaits, asyncio's
+/// <c>sock_recv</c> style) unregisters a socket as soon as it is ready and registers it again a
+/// moment later; at one epoll_ctl each way that was a fifth of such a server's CPU. So
+/// <see cref="Unregister"/> leaves the descriptor in the kernel's set for one more wait: a
+/// <see cref="Register"/> in that time takes it back without a system call. A dormant socket is
+/// never reported; it is removed from the kernel if an event arrives for it, when it has been
+/// dormant through a whole wait, or, if it was disposed meanwhile (closing removes it from the
+/// kernel's set), simply forgotten — it was unregistered first, so that is no error.</para>
 /// </remarks>
 public sealed class EpollSelector : ISelector
 {
@@ -26,10 +34,13 @@ public sealed class EpollSelector : ISelector
 
     private readonly SafeEpollHandle _epoll;
     private readonly Dictionary<Socket, EpollRegistration> _bySocket = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<Socket, EpollRegistration> _dormant = new(ReferenceEqualityComparer.Instance);
+    private readonly List<EpollRegistration> _dormantQueue = [];
     private readonly EpollSlots _slots = new();
     private readonly byte[] _oneEvent = new byte[EpollNative.EventSize];
     private byte[] _events = new byte[InitialEventCapacity * EpollNative.EventSize];
     private int _sweepCursor;
+    private long _waits;
     private bool _disposed;
 
     /// <summary>True where this selector works (Linux).</summary>
@@ -60,29 +71,97 @@ public sealed class EpollSelector : ISelector
         var handle = socket.SafeHandle;
         ObjectDisposedException.ThrowIf(handle.IsClosed, socket);
 
-        bool added = !_bySocket.TryGetValue(socket, out var registration);
-        registration ??= new EpollRegistration(socket, handle);
         uint events = ToEpollEvents(interest);
-        if (added || events != registration.KernelEvents)
+        if (!_bySocket.TryGetValue(socket, out var registration))
         {
-            if (added) registration.Token = _slots.Add(registration);
-            Control(added ? EpollNative.CtlAdd : EpollNative.CtlMod, registration, events);
+            registration = Revive(socket) ?? Add(socket, handle, events);
+            _bySocket.Add(socket, registration);
+        }
+        if (events != registration.KernelEvents)
+        {
+            Control(EpollNative.CtlMod, registration, events);
             registration.KernelEvents = events;
-            if (added) _bySocket.Add(socket, registration);
         }
         registration.Interest = interest;
         registration.State = state;
+    }
+
+    /// <summary>epoll_ctl calls made so far: lets a test see that a dormant registration saves them.</summary>
+    internal long KernelCalls { get; private set; }
+
+    private EpollRegistration Add(Socket socket, SafeSocketHandle handle, uint events)
+    {
+        var registration = new EpollRegistration(socket, handle);
+        registration.Token = _slots.Add(registration);
+        Control(EpollNative.CtlAdd, registration, events);
+        registration.KernelEvents = events;
+        return registration;
+    }
+
+    /// <summary>Takes back a dormant registration of this (still open) socket: the kernel still watches it.</summary>
+    private EpollRegistration? Revive(Socket socket)
+    {
+        if (!_dormant.Remove(socket, out var registration)) return null;
+        registration.Dormant = false;
+        return registration;
     }
 
     /// <inheritdoc />
     public void Unregister(Socket socket)
     {
         if (!_bySocket.Remove(socket, out var registration)) return;
-        _slots.Remove(registration.Token);
-        // A closed descriptor has already left the epoll set, and its number may belong to a new
-        // socket by now: never remove by number once the handle is closed.
-        if (!_disposed && !registration.Handle.IsClosed)
+        registration.Interest = SelectorInterest.None;
+        registration.State = null!;
+        if (_disposed || registration.Handle.IsClosed)
+        {
+            Forget(registration);
+            return;
+        }
+        registration.Dormant = true;
+        registration.DormantSince = _waits;
+        _dormant.Add(socket, registration);
+        if (!registration.Queued)
+        {
+            registration.Queued = true;
+            _dormantQueue.Add(registration);
+        }
+    }
+
+    /// <summary>Removes a dormant registration from the kernel and from this selector.</summary>
+    private void Retire(EpollRegistration registration)
+    {
+        _dormant.Remove(registration.Socket);
+        registration.Dormant = false;
+        if (!registration.Handle.IsClosed)
+        {
+            KernelCalls++;
             EpollNative.Control(_epoll, EpollNative.CtlDel, registration.Fd, _oneEvent);
+        }
+        Forget(registration);
+    }
+
+    /// <summary>
+    /// Drops a registration without asking the kernel: its descriptor is closed, so it has left
+    /// the epoll set already, and its number may belong to a new socket by now.
+    /// </summary>
+    private void Forget(EpollRegistration registration) => _slots.Remove(registration.Token);
+
+    /// <summary>Retires the registrations that stayed dormant through a whole wait.</summary>
+    private void RetireStaleDormant()
+    {
+        int kept = 0;
+        for (int i = 0; i < _dormantQueue.Count; i++)
+        {
+            var registration = _dormantQueue[i];
+            if (!registration.Dormant) registration.Queued = false;
+            else if (registration.DormantSince < _waits - 1)
+            {
+                registration.Queued = false;
+                Retire(registration);
+            }
+            else _dormantQueue[kept++] = registration;
+        }
+        _dormantQueue.RemoveRange(kept, _dormantQueue.Count - kept);
     }
 
     /// <inheritdoc />
@@ -92,6 +171,8 @@ public sealed class EpollSelector : ISelector
         if (_bySocket.Count == 0)
             throw new InvalidOperationException("Nothing is registered: a wait could never end.");
 
+        _waits++;
+        if (_dormantQueue.Count > 0) RetireStaleDormant();
         ReportClosedSockets(ready);
         int timeoutMilliseconds = ready.Count > 0 ? 0 : ToMilliseconds(timeout);
         int maxEvents = _events.Length / EpollNative.EventSize;
@@ -105,6 +186,11 @@ public sealed class EpollSelector : ISelector
         {
             var (flags, data) = EpollNative.ReadEvent(_events, i);
             if (_slots.Find(data) is not { } registration) continue; // unregistered since it was queued
+            if (registration.Dormant)
+            {
+                Retire(registration); // nobody wants it, and level-triggered it would wake every wait
+                continue;
+            }
             var what = ToInterest(flags, registration.Interest);
             if (what != SelectorInterest.None) ready.Add(new SelectorEvent(registration.State, what));
         }
@@ -122,7 +208,13 @@ public sealed class EpollSelector : ISelector
             if (_sweepCursor >= _slots.Capacity) _sweepCursor = 0;
             var registration = _slots.At(_sweepCursor++);
             if (registration is null || !registration.Handle.IsClosed) continue;
-            Unregister(registration.Socket);
+            if (registration.Dormant)
+            {
+                Retire(registration); // unregistered before it was disposed: nothing to report
+                continue;
+            }
+            _bySocket.Remove(registration.Socket);
+            Forget(registration);
             ready.Add(new SelectorEvent(registration.State, SelectorInterest.Closed));
         }
     }
@@ -130,6 +222,7 @@ public sealed class EpollSelector : ISelector
     private void Control(int op, EpollRegistration registration, uint events)
     {
         EpollNative.WriteEvent(_oneEvent, 0, events, registration.Token);
+        KernelCalls++;
         int errno = EpollNative.Control(_epoll, op, registration.Fd, _oneEvent);
         if (errno == 0) return;
         if (op == EpollNative.CtlAdd)
@@ -172,6 +265,8 @@ public sealed class EpollSelector : ISelector
         if (_disposed) return;
         _disposed = true;
         _bySocket.Clear();
+        _dormant.Clear();
+        _dormantQueue.Clear();
         _epoll.Dispose();
     }
 }
