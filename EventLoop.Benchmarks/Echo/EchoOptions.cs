@@ -33,8 +33,9 @@ internal sealed record EchoOptions
           --depth D         messages in flight per connection (default 1; >1 pipelines)
           --duration SEC    measured window (default 5)
           --warmup SEC      unmeasured warm-up before it, for tiered JIT to settle (default 4)
-          --servers LIST    comma-separated, from floor,streams,protocol,dotnet (the default)
-                            and streams-select,protocol-select (loop servers on Socket.Select)
+          --servers LIST    comma-separated, from floor,streams,protocol,dotnet (the default),
+                            sockets (socket awaits) and streams-select,protocol-select
+                            (loop servers on Socket.Select)
           --idle N          before the load, open N idle connections (never sending) and report the
                             server's managed memory per idle connection (default 0)
           --rounds N        measure every server N times, interleaved, and report medians (default 1)

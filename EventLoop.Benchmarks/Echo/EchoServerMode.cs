@@ -5,7 +5,7 @@ using System.Text;
 namespace EventLoop.Benchmarks.Echo;
 
 /// <summary>
-/// The hidden <c>echo-server --kind floor|streams|protocol|dotnet [--port 0] [--max-seconds N]</c>
+/// The hidden <c>echo-server --kind floor|streams|protocol|sockets|dotnet [--port 0] [--max-seconds N]</c>
 /// sub-mode: one echo server in a process of its own, so its CPU time and allocations are its
 /// own. It speaks a line protocol with the generator — out: <c>port N</c>, in: <c>start</c>
 /// (answers <c>started</c>), <c>stop</c> (answers with the window's numbers, see
@@ -30,7 +30,7 @@ internal static class EchoServerMode
                 default: throw new ArgumentException($"Unknown echo-server option {args[i]}.");
             }
         }
-        if (kind is null) throw new ArgumentException("echo-server needs --kind floor|streams|protocol|dotnet.");
+        if (kind is null) throw new ArgumentException("echo-server needs --kind floor|streams|protocol|sockets|dotnet.");
 
         using var watchdog = new Timer(_ =>
         {

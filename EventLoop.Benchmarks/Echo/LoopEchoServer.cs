@@ -3,7 +3,7 @@ using EventLoop.Net;
 
 namespace EventLoop.Benchmarks.Echo;
 
-/// <summary>The loop servers (streams, protocol; on either selector): a <see cref="Loop"/> on a thread of its own, serving until disposed.</summary>
+/// <summary>The loop servers (streams, protocol, socket awaits; on either selector): a <see cref="Loop"/> on a thread of its own, serving until disposed.</summary>
 internal sealed class LoopEchoServer : IEchoServer
 {
     // Above the default 100 so a burst of connects never overflows the accept queue (an overflow
@@ -28,18 +28,41 @@ internal sealed class LoopEchoServer : IEchoServer
         try
         {
             using var loop = new Loop(new LoopOptions { Selector = kind.UsesSocketSelect() ? new SocketSelectSelector() : DefaultSelector.Create() });
-            var server = loop.RunUntilComplete(() => kind.IsStreams()
-                ? loop.StartServerAsync(StreamsEcho.Handle, endpoint, backlog: Backlog)
-                : loop.CreateServerAsync(() => new EchoProtocol(), endpoint, Backlog));
+            using var listening = Listen(loop, kind, endpoint, out int port);
             Volatile.Write(ref _loop, loop);
-            started.SetResult(((IPEndPoint)server.LocalEndPoint).Port);
+            started.SetResult(port);
             loop.RunForever();
-            server.Close();
         }
         catch (Exception e)
         {
             if (!started.TrySetException(e)) Console.Error.WriteLine($"echo loop failed: {e}");
         }
+    }
+
+    /// <summary>Starts the kind's server; disposing the result stops it.</summary>
+    private static IDisposable Listen(Loop loop, ServerKind kind, EndPoint endpoint, out int port)
+    {
+        if (kind == ServerKind.Sockets)
+        {
+            var listener = SocketsEcho.Listen(endpoint, Backlog);
+            port = ((IPEndPoint)listener.LocalEndPoint!).Port;
+            var accepting = loop.Spawn(() => SocketsEcho.AcceptForever(loop, listener));
+            return new Closer(() =>
+            {
+                accepting.Cancel();
+                listener.Dispose();
+            });
+        }
+        var server = loop.RunUntilComplete(() => kind.IsStreams()
+            ? loop.StartServerAsync(StreamsEcho.Handle, endpoint, backlog: Backlog)
+            : loop.CreateServerAsync(() => new EchoProtocol(), endpoint, Backlog));
+        port = ((IPEndPoint)server.LocalEndPoint).Port;
+        return new Closer(server.Close);
+    }
+
+    private sealed class Closer(Action close) : IDisposable
+    {
+        public void Dispose() => close();
     }
 
     public void Dispose()

@@ -12,6 +12,9 @@ internal enum ServerKind
     /// <summary>Loop + an <see cref="EventLoop.Net.IProtocol"/> that writes back what it receives.</summary>
     Protocol,
 
+    /// <summary>Loop + raw socket awaits: <c>await loop.ReceiveAsync(socket, buffer)</c>, <c>await loop.SendAllAsync(...)</c>.</summary>
+    Sockets,
+
     /// <summary>The .NET default: Socket.*Async on the thread pool, one async Task per connection.</summary>
     Dotnet,
 
@@ -45,6 +48,7 @@ internal static class ServerKinds
         ServerKind.Floor => "floor (bare Socket.Select loop)",
         ServerKind.Streams => "loop streams (Connection)",
         ServerKind.Protocol => "loop protocol (IProtocol)",
+        ServerKind.Sockets => "loop socket awaits",
         ServerKind.StreamsSelect => "loop streams, Socket.Select selector",
         ServerKind.ProtocolSelect => "loop protocol, Socket.Select selector",
         _ => ".NET async sockets (baseline)",
@@ -53,5 +57,5 @@ internal static class ServerKinds
     public static ServerKind Parse(string name) =>
         Enum.TryParse<ServerKind>(name.Trim().Replace("-", ""), ignoreCase: true, out var kind) && Enum.IsDefined(kind)
             ? kind
-            : throw new ArgumentException($"Unknown server '{name}': use floor, streams, protocol, dotnet, streams-select or protocol-select.");
+            : throw new ArgumentException($"Unknown server '{name}': use floor, streams, protocol, sockets, dotnet, streams-select or protocol-select.");
 }
