@@ -15,7 +15,7 @@ internal sealed record EchoOptions
     /// warm-up than once warm (the JIT's thread shares the server's pinned core).
     /// </summary>
     public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(4);
-    public IReadOnlyList<ServerKind> Servers { get; init; } = [ServerKind.Floor, ServerKind.Streams, ServerKind.Protocol, ServerKind.Dotnet];
+    public IReadOnlyList<ServerKind> Servers { get; init; } = [ServerKind.Floor, ServerKind.Streams, ServerKind.Protocol, ServerKind.Sockets, ServerKind.Dotnet];
     public bool Pin { get; init; } = true;
     public int Rounds { get; init; } = 1;
 
@@ -33,9 +33,9 @@ internal sealed record EchoOptions
           --depth D         messages in flight per connection (default 1; >1 pipelines)
           --duration SEC    measured window (default 5)
           --warmup SEC      unmeasured warm-up before it, for tiered JIT to settle (default 4)
-          --servers LIST    comma-separated, from floor,streams,protocol,dotnet (the default),
-                            sockets (socket awaits) and streams-select,protocol-select
-                            (loop servers on Socket.Select)
+          --servers LIST    comma-separated, from floor,streams,protocol,sockets,dotnet (the
+                            default) and streams-select,protocol-select (loop servers on
+                            Socket.Select instead of epoll)
           --idle N          before the load, open N idle connections (never sending) and report the
                             server's managed memory per idle connection (default 0)
           --rounds N        measure every server N times, interleaved, and report medians (default 1)
