@@ -82,6 +82,28 @@ public static class SocketAwaits
         if (error != 0) throw new SocketException(error);
     }
 
+    /// <summary>
+    /// Completes when <paramref name="socket"/> is readable (data, end of stream, an error, or a
+    /// pending connection on a listener), without reading anything: Trio's <c>wait_readable</c>.
+    /// The waiting costs no allocation in the steady state, so a raw-socket loop that waits with
+    /// it and then calls <see cref="Socket.Receive(Span{byte}, SocketFlags, out SocketError)"/>
+    /// itself allocates nothing per message (<see cref="ReceiveAsync"/> allocates its
+    /// <see cref="LoopTask{T}"/> each time it has to wait).
+    /// </summary>
+    public static LoopTask WaitReadableAsync(this Loop loop, Socket socket, CancellationToken cancellationToken = default) =>
+        WaitReady(loop, socket, forWrite: false, cancellationToken);
+
+    /// <summary>Completes when <paramref name="socket"/> is writable (or has failed): Trio's <c>wait_writable</c>.</summary>
+    public static LoopTask WaitWritableAsync(this Loop loop, Socket socket, CancellationToken cancellationToken = default) =>
+        WaitReady(loop, socket, forWrite: true, cancellationToken);
+
+    private static LoopTask WaitReady(Loop loop, Socket socket, bool forWrite, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(loop);
+        ArgumentNullException.ThrowIfNull(socket);
+        return ReadinessPromise.Wait(loop, socket, forWrite, cancellationToken);
+    }
+
     /// <summary>Accepts one pending connection, or returns null when none is waiting.</summary>
     internal static Socket? TryAccept(Socket listener)
     {

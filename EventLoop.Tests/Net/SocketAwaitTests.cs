@@ -14,7 +14,12 @@ public class SocketAwaitTests(SelectorKind selector)
     public void CreateLoop() => _loop = new Loop(new LoopOptions { Selector = SelectorKinds.Create(selector) });
 
     [TearDown]
-    public void DisposeLoop() => _loop.Dispose();
+    public void DisposeLoopAndSockets()
+    {
+        _loop.Dispose();
+        foreach (var socket in _connected) socket.Dispose();
+        _connected.Clear();
+    }
 
     private static Socket Listen()
     {
@@ -25,6 +30,20 @@ public class SocketAwaitTests(SelectorKind selector)
     }
 
     private static Socket NewTcp() => new(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+
+    private readonly List<Socket> _connected = new();
+
+    /// <summary>A connected loopback pair (client side, accepted side), disposed after the test.</summary>
+    private (Socket Client, Socket Accepted) Connected()
+    {
+        using var listener = Listen();
+        var client = NewTcp();
+        _connected.Add(client);
+        client.Connect(listener.LocalEndPoint!);
+        var accepted = listener.Accept();
+        _connected.Add(accepted);
+        return (client, accepted);
+    }
 
     [Test]
     public void AcceptConnectSendReceive_EchoOneMessage()
@@ -72,10 +91,7 @@ public class SocketAwaitTests(SelectorKind selector)
     [Test]
     public void ReceiveAfterThePeerClosed_ReturnsZero()
     {
-        using var listener = Listen();
-        using var client = NewTcp();
-        client.Connect(listener.LocalEndPoint!);
-        using var accepted = listener.Accept();
+        var (client, accepted) = Connected();
         client.Shutdown(SocketShutdown.Send);
 
         int n = _loop.RunUntilComplete(_loop.ReceiveAsync(accepted, new byte[16]));
@@ -86,10 +102,7 @@ public class SocketAwaitTests(SelectorKind selector)
     [Test]
     public void CancellingAPendingReceive_RemovesTheRegistration()
     {
-        using var listener = Listen();
-        using var client = NewTcp();
-        client.Connect(listener.LocalEndPoint!);
-        using var accepted = listener.Accept();
+        var (client, accepted) = Connected();
 
         var receive = _loop.ReceiveAsync(accepted, new byte[16]);
         _loop.RunOnce(TimeSpan.Zero);
@@ -97,6 +110,57 @@ public class SocketAwaitTests(SelectorKind selector)
 
         receive.Cancel();
         Assert.Throws<OperationCanceledException>(() => _loop.RunUntilComplete(receive));
+        Assert.That(_loop.RegisteredSocketCount, Is.Zero);
+    }
+
+    [Test]
+    public void WaitReadable_EndsWhenDataArrives_AndLeavesItUnread()
+    {
+        var (client, accepted) = Connected();
+        accepted.Blocking = false;
+
+        var readable = _loop.WaitReadableAsync(accepted);
+        _loop.RunOnce(TimeSpan.Zero);
+        Assert.That(readable.IsCompleted, Is.False, "nothing sent yet");
+
+        client.Send("hey"u8.ToArray());
+        _loop.RunUntilComplete(readable);
+
+        Assert.That(_loop.RegisteredSocketCount, Is.Zero, "a one-shot wait");
+        var buffer = new byte[8];
+        Assert.That(accepted.Receive(buffer), Is.EqualTo(3));
+        Assert.That(buffer[..3], Is.EqualTo("hey"u8.ToArray()));
+    }
+
+    [Test]
+    public void WaitReadableAgainAndAgain_EachWaitEndsOnlyWithNewData()
+    {
+        // The waits reuse their bookkeeping; each one must still wait for its own data.
+        var (client, accepted) = Connected();
+        accepted.Blocking = false;
+        var buffer = new byte[8];
+
+        for (int i = 0; i < 5; i++)
+        {
+            var readable = _loop.WaitReadableAsync(accepted);
+            _loop.RunOnce(TimeSpan.Zero);
+            Assert.That(readable.IsCompleted, Is.False, $"wait {i} ended before its data");
+            client.Send(new[] { (byte)i });
+            _loop.RunUntilComplete(readable);
+            Assert.That(accepted.Receive(buffer), Is.EqualTo(1));
+            Assert.That(buffer[0], Is.EqualTo(i));
+        }
+    }
+
+    [Test]
+    public void WaitWritable_EndsAtOnceOnAConnectedSocket()
+    {
+        using var listener = Listen();
+        using var client = NewTcp();
+        client.Connect(listener.LocalEndPoint!);
+
+        _loop.RunUntilComplete(_loop.WaitWritableAsync(client));
+
         Assert.That(_loop.RegisteredSocketCount, Is.Zero);
     }
 
@@ -115,10 +179,7 @@ public class SocketAwaitTests(SelectorKind selector)
     [Test]
     public void SendAllToAReaderThatIsSlowWaitsForSpaceAndLosesNothing()
     {
-        using var listener = Listen();
-        using var client = NewTcp();
-        client.Connect(listener.LocalEndPoint!);
-        using var accepted = listener.Accept();
+        var (client, accepted) = Connected();
         var data = new byte[4 * 1024 * 1024];
         new Random(1).NextBytes(data);
 
