@@ -9,8 +9,9 @@ namespace EventLoop.Net;
 /// </summary>
 /// <remarks>
 /// Socket awaits wait once per message, so promises are reused (per thread, like async-method
-/// boxes): the task of a wait that succeeded, once awaited, hands its promise back. That is
-/// safe because the task never leaves <see cref="SocketAwaits"/>, which awaits it exactly once.
+/// boxes): the task of a wait that succeeded, once awaited, hands its promise back. That is the
+/// <see cref="LoopTask"/> contract (a task whose version no longer matches is a run that
+/// succeeded), so a copy awaited again, or cancelled late, still behaves.
 /// </remarks>
 internal sealed class ReadinessPromise : LoopTaskSource<VoidResult>
 {

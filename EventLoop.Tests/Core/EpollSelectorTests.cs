@@ -92,6 +92,22 @@ public class EpollSelectorTests
     }
 
     [Test]
+    public void ASocketWatchedForWriting_LeavesTheKernelAtOnceWhenUnregistered()
+    {
+        // Kept dormant, a writable socket (nearly always writable) would end the next wait early.
+        Watched("other");
+        var (_, socket) = Watched("writer");
+        _selector.Register(socket, SelectorInterest.Write, "writer");
+        long calls = _selector.KernelCalls;
+
+        _selector.Unregister(socket);
+
+        Assert.That(_selector.KernelCalls, Is.EqualTo(calls + 1));
+        _selector.Register(socket, SelectorInterest.Read, "reader");
+        Assert.That(_selector.KernelCalls, Is.EqualTo(calls + 2), "added afresh");
+    }
+
+    [Test]
     public void ChangingWhatARevivedSocketIsWatchedFor_ModifiesTheKernelsInterest()
     {
         var (_, socket, calls) = Unregistered();

@@ -18,7 +18,7 @@ namespace EventLoop;
 /// <para><b>Dormant registrations.</b> Code that waits once at a time (socket awaits, asyncio's
 /// <c>sock_recv</c> style) unregisters a socket as soon as it is ready and registers it again a
 /// moment later; at one epoll_ctl each way that was a fifth of such a server's CPU. So
-/// <see cref="Unregister"/> leaves the descriptor in the kernel's set for one more wait: a
+/// <see cref="Unregister"/> leaves a socket watched for reading in the kernel's set for one more wait: a
 /// <see cref="Register"/> in that time takes it back without a system call. A dormant socket is
 /// never reported; it is removed from the kernel if an event arrives for it, when it has been
 /// dormant through a whole wait, or, if it was disposed meanwhile (closing removes it from the
@@ -79,7 +79,18 @@ public sealed class EpollSelector : ISelector
         }
         if (events != registration.KernelEvents)
         {
-            Control(EpollNative.CtlMod, registration, events);
+            try
+            {
+                Control(EpollNative.CtlMod, registration, events);
+            }
+            catch when (registration.Interest == SelectorInterest.None)
+            {
+                // A revived registration the kernel refused: drop it rather than keep a
+                // registration with no state.
+                _bySocket.Remove(socket);
+                Retire(registration);
+                throw;
+            }
             registration.KernelEvents = events;
         }
         registration.Interest = interest;
@@ -115,6 +126,13 @@ public sealed class EpollSelector : ISelector
         if (_disposed || registration.Handle.IsClosed)
         {
             Forget(registration);
+            return;
+        }
+        if ((registration.KernelEvents & EpollNative.Out) != 0)
+        {
+            // A socket watched for writing is nearly always writable once its writer is done:
+            // kept, it would end the next wait at once. Writers come and go rarely anyway.
+            Retire(registration);
             return;
         }
         registration.Dormant = true;
