@@ -289,7 +289,7 @@ internal sealed class SocketTransport : ITransport
     private void ProtocolFailed(Exception error, string callback)
     {
         _loop.ReportException(ProtocolFailure.Describe(error, callback, _protocol, this));
-        if (callback != "ConnectionLost") ForceClose(error);
+        if (callback != nameof(IProtocol.ConnectionLost)) ForceClose(error);
     }
 
     private static EndPoint? SafeEndPoint(Func<EndPoint?> read)

@@ -22,8 +22,6 @@ internal static class EpollNative
 
     private const int CloseOnExec = 0x80000; // EPOLL_CLOEXEC = O_CLOEXEC: child processes do not inherit it
     public const int Eintr = 4;
-    public const int Enoent = 2;
-    public const int Eexist = 17;
 
     private static readonly bool Packed =
         RuntimeInformation.ProcessArchitecture is Architecture.X64 or Architecture.X86;

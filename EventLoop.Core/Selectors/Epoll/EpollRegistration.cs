@@ -27,7 +27,4 @@ internal sealed class EpollRegistration(Socket socket, SafeSocketHandle handle)
 
     /// <summary>The selector's wait count when it went dormant.</summary>
     public long DormantSince;
-
-    /// <summary>In the selector's list of dormant registrations to retire.</summary>
-    public bool Queued;
 }

@@ -35,7 +35,6 @@ public sealed class EpollSelector : ISelector
     private readonly SafeEpollHandle _epoll;
     private readonly Dictionary<Socket, EpollRegistration> _bySocket = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<Socket, EpollRegistration> _dormant = new(ReferenceEqualityComparer.Instance);
-    private readonly List<EpollRegistration> _dormantQueue = [];
     private readonly EpollSlots _slots = new();
     private readonly byte[] _oneEvent = new byte[EpollNative.EventSize];
     private byte[] _events = new byte[InitialEventCapacity * EpollNative.EventSize];
@@ -138,11 +137,6 @@ public sealed class EpollSelector : ISelector
         registration.Dormant = true;
         registration.DormantSince = _waits;
         _dormant.Add(socket, registration);
-        if (!registration.Queued)
-        {
-            registration.Queued = true;
-            _dormantQueue.Add(registration);
-        }
     }
 
     /// <summary>Removes a dormant registration from the kernel and from this selector.</summary>
@@ -167,19 +161,9 @@ public sealed class EpollSelector : ISelector
     /// <summary>Retires the registrations that stayed dormant through a whole wait.</summary>
     private void RetireStaleDormant()
     {
-        int kept = 0;
-        for (int i = 0; i < _dormantQueue.Count; i++)
-        {
-            var registration = _dormantQueue[i];
-            if (!registration.Dormant) registration.Queued = false;
-            else if (registration.DormantSince < _waits - 1)
-            {
-                registration.Queued = false;
-                Retire(registration);
-            }
-            else _dormantQueue[kept++] = registration;
-        }
-        _dormantQueue.RemoveRange(kept, _dormantQueue.Count - kept);
+        // Removing from a Dictionary while enumerating it is allowed (since .NET Core 3.0).
+        foreach (var registration in _dormant.Values)
+            if (registration.DormantSince < _waits - 1) Retire(registration);
     }
 
     /// <inheritdoc />
@@ -190,7 +174,7 @@ public sealed class EpollSelector : ISelector
             throw new InvalidOperationException("Nothing is registered: a wait could never end.");
 
         _waits++;
-        if (_dormantQueue.Count > 0) RetireStaleDormant();
+        if (_dormant.Count > 0) RetireStaleDormant();
         ReportClosedSockets(ready);
         int timeoutMilliseconds = ready.Count > 0 ? 0 : ToMilliseconds(timeout);
         int maxEvents = _events.Length / EpollNative.EventSize;
@@ -284,7 +268,6 @@ public sealed class EpollSelector : ISelector
         _disposed = true;
         _bySocket.Clear();
         _dormant.Clear();
-        _dormantQueue.Clear();
         _epoll.Dispose();
     }
 }
