@@ -28,10 +28,17 @@ internal sealed class LoopEchoServer : IEchoServer
         try
         {
             using var loop = new Loop(new LoopOptions { Selector = kind.UsesSocketSelect() ? new SocketSelectSelector() : DefaultSelector.Create() });
-            using var listening = Listen(loop, kind, endpoint, out int port);
+            var stopListening = Listen(loop, kind, endpoint, out int port);
             Volatile.Write(ref _loop, loop);
             started.SetResult(port);
-            loop.RunForever();
+            try
+            {
+                loop.RunForever();
+            }
+            finally
+            {
+                stopListening();
+            }
         }
         catch (Exception e)
         {
@@ -39,30 +46,25 @@ internal sealed class LoopEchoServer : IEchoServer
         }
     }
 
-    /// <summary>Starts the kind's server; disposing the result stops it.</summary>
-    private static IDisposable Listen(Loop loop, ServerKind kind, EndPoint endpoint, out int port)
+    /// <summary>Starts the kind's server; calling the result stops it.</summary>
+    private static Action Listen(Loop loop, ServerKind kind, EndPoint endpoint, out int port)
     {
         if (kind == ServerKind.Sockets)
         {
             var listener = SocketsEcho.Listen(endpoint, Backlog);
             port = ((IPEndPoint)listener.LocalEndPoint!).Port;
             var accepting = loop.Spawn(() => SocketsEcho.AcceptForever(loop, listener));
-            return new Closer(() =>
+            return () =>
             {
                 accepting.Cancel();
                 listener.Dispose();
-            });
+            };
         }
         var server = loop.RunUntilComplete(() => kind.IsStreams()
             ? loop.StartServerAsync(StreamsEcho.Handle, endpoint, backlog: Backlog)
             : loop.CreateServerAsync(() => new EchoProtocol(), endpoint, Backlog));
         port = ((IPEndPoint)server.LocalEndPoint).Port;
-        return new Closer(server.Close);
-    }
-
-    private sealed class Closer(Action close) : IDisposable
-    {
-        public void Dispose() => close();
+        return server.Close;
     }
 
     public void Dispose()
