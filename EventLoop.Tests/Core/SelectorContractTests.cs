@@ -40,6 +40,18 @@ public class SelectorContractTests(SelectorKind kind)
         return (left, right);
     }
 
+    /// <summary>
+    /// A new pair, one of whose sockets has been given <paramref name="number"/>, freed just before
+    /// (POSIX hands out the lowest free descriptor), and that socket's peer.
+    /// </summary>
+    private (Socket Reused, Socket Partner) PairReusing(nint number)
+    {
+        var (a, b) = Pair();
+        var (reused, partner) = b.Handle == number ? (b, a) : (a, b);
+        if (OperatingSystem.IsLinux()) Assert.That(reused.Handle, Is.EqualTo(number), "test setup: number not reused");
+        return (reused, partner);
+    }
+
     /// <summary>Selects until <paramref name="state"/> is reported (at most 20 bounded waits) and returns what was reported for it.</summary>
     private SelectorInterest SelectUntilReported(object state)
     {
@@ -138,9 +150,7 @@ public class SelectorContractTests(SelectorKind kind)
         _selector.Unregister(oldRight);
         oldRight.Dispose(); // the right order: nothing to report
 
-        var (a, b) = Pair();
-        var (reused, partner) = b.Handle == oldNumber ? (b, a) : (a, b);
-        if (OperatingSystem.IsLinux()) Assert.That(reused.Handle, Is.EqualTo(oldNumber), "test setup: number not reused");
+        var (reused, partner) = PairReusing(oldNumber);
         _selector.Register(reused, SelectorInterest.Read, "new");
         partner.Send(new byte[] { 1 });
 
@@ -200,9 +210,7 @@ public class SelectorContractTests(SelectorKind kind)
         oldRight.Dispose(); // a caller's bug: the descriptor number is free for the next socket
 
         // POSIX hands out the lowest free number: one of the new pair's sockets takes the old one.
-        var (a, b) = Pair();
-        var (reused, partner) = b.Handle == oldNumber ? (b, a) : (a, b);
-        if (OperatingSystem.IsLinux()) Assert.That(reused.Handle, Is.EqualTo(oldNumber), "test setup: number not reused");
+        var (reused, partner) = PairReusing(oldNumber);
         _selector.Register(reused, SelectorInterest.Read, "new");
 
         Assert.That(SelectUntilReported("old"), Is.EqualTo(SelectorInterest.Closed));
