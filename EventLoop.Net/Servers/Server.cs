@@ -26,7 +26,7 @@ public sealed class Server : IDisposable
     private int _unfinished;
     private bool _accepting;
 
-    internal Server(Loop loop, Socket listener, Action<Server, Socket> onAccepted)
+    private Server(Loop loop, Socket listener, Action<Server, Socket> onAccepted)
     {
         _loop = loop;
         _listener = listener;
@@ -35,6 +35,26 @@ public sealed class Server : IDisposable
         LocalEndPoint = listener.LocalEndPoint!;
         IsServing = true;
         StartAccepting();
+    }
+
+    /// <summary>
+    /// Every server starts here: the thread is checked before anything is bound, so a call from
+    /// the wrong thread leaves no socket listening behind it.
+    /// </summary>
+    internal static Server Start(Loop loop, EndPoint? endpoint, ServerOptions? options, Action<Server, Socket> onAccepted)
+    {
+        ArgumentNullException.ThrowIfNull(loop);
+        loop.CheckThread();
+        var listener = ServerSocket.Listen(endpoint ?? Listeners.DefaultEndPoint, options);
+        try
+        {
+            return new Server(loop, listener, onAccepted);
+        }
+        catch
+        {
+            listener.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Where the server listens; with port 0 requested, the port it got.</summary>

@@ -15,9 +15,7 @@ public static class EchoSocketsSample
     public static async LoopTask RunAsync(Loop loop, ILoggerFactory logging, EndPoint endpoint)
     {
         var log = logging.CreateLogger("echo-sockets");
-        using var listener = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(endpoint);
-        listener.Listen(100);
+        using var listener = ServerSocket.Listen(endpoint); // the system's backlog; "address already in use" if taken
         Console.Out.WriteLine($"echo-sockets listening on {listener.LocalEndPoint}");
         Console.Out.Flush();
         log.LogInformation("echo-sockets listening on {EndPoint}", listener.LocalEndPoint);

@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 
@@ -27,6 +28,12 @@ public static class SampleRunner
         {
             loop.Run(() => RunUntilSignalled(loop, logging, main));
             return 0;
+        }
+        catch (SocketException e) when (e.SocketErrorCode is SocketError.AddressAlreadyInUse or SocketError.AccessDenied or SocketError.AddressNotAvailable)
+        {
+            // Cannot listen where asked: the message names the endpoint; a stack trace adds nothing.
+            Console.Error.WriteLine(e.Message);
+            return 1;
         }
         catch (Exception e)
         {

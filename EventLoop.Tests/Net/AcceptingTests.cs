@@ -1,0 +1,73 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using EventLoop.Net;
+using Microsoft.Extensions.Logging;
+
+namespace EventLoop.Tests.Net;
+
+/// <summary>How servers accept: bursts absorbed.</summary>
+[TestFixture("streams")]
+[TestFixture("protocols")]
+public class AcceptingTests(string style) : NetTestBase
+{
+    private sealed class EchoProtocol : IProtocol
+    {
+        private ITransport? _transport;
+        public void ConnectionMade(ITransport transport) => _transport = transport;
+        public void DataReceived(ReadOnlySpan<byte> data) => _transport!.Write(data);
+        public void ConnectionLost(Exception? error) { }
+    }
+
+    private readonly List<Socket> _clients = new();
+
+    [TearDown]
+    public void CloseClients()
+    {
+        foreach (var socket in _clients) socket.Dispose();
+        _clients.Clear();
+    }
+
+    private LoopTask<Server> StartEchoAsync(ServerOptions? options = null) => style == "streams"
+        ? Loop.StartServerAsync(EchoHandler, Loopback0, options)
+        : Loop.CreateServerAsync(() => new EchoProtocol(), Loopback0, options);
+
+    private Socket NewClient()
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        _clients.Add(socket);
+        return socket;
+    }
+
+    private static async LoopTask RoundTripAsync(Connection connection, string text)
+    {
+        connection.WriteLine(text);
+        Assert.That(await connection.ReadLineAsync(), Is.EqualTo(text));
+    }
+
+    [Test, Platform("Linux")]
+    public void ABurstOf500Connects_IsAbsorbedWithoutASingleRetransmission()
+    {
+        const int count = 500;
+        Run(async () =>
+        {
+            var server = await StartEchoAsync();
+            async LoopTask ClientAsync(Socket socket)
+            {
+                await Loop.ConnectAsync(socket, server.LocalEndPoint);
+                await Loop.SendAllAsync(socket, "x"u8.ToArray());
+                Assert.That(await Loop.ReceiveAsync(socket, new byte[1]), Is.EqualTo(1));
+            }
+            // Every connect is issued in this one step, before the server accepts any of them.
+            var clients = Enumerable.Range(0, count).Select(_ => ClientAsync(NewClient())).ToArray();
+            await Loop.WhenAll(clients);
+            server.AbortClients();
+            server.Close();
+        });
+
+        // A connect the listener's full queue dropped is retried by the client after a second:
+        // that is one retransmission, visible in its tcp_info, whatever the clock did.
+        var retried = _clients.Where(socket => TcpInfo.Retransmissions(socket) > 0).ToList();
+        Assert.That(retried.Count, Is.Zero, $"of {count} clients, this many sent something twice");
+    }
+}
