@@ -22,7 +22,7 @@ public sealed class Server : IDisposable
     private readonly Action<Socket> _onAccepted;
     private readonly Action _onAcceptable;
     private readonly HashSet<ITransport> _transports = new(ReferenceEqualityComparer.Instance);
-    private LoopFuture<bool>? _closed;
+    private readonly CloseWaiters _closeWaiters;
     private int _unfinished;
     private bool _accepting;
 
@@ -32,6 +32,7 @@ public sealed class Server : IDisposable
         _listener = listener;
         _onAccepted = socket => onAccepted(this, socket);
         _onAcceptable = OnAcceptable;
+        _closeWaiters = new CloseWaiters(loop);
         LocalEndPoint = listener.LocalEndPoint!;
         IsServing = true;
         StartAccepting();
@@ -69,6 +70,7 @@ public sealed class Server : IDisposable
     /// <summary>Stops accepting and closes the listening socket (and its socket file). Open connections stay open.</summary>
     public void Close()
     {
+        _loop.CheckThread();
         if (!IsServing) return;
         IsServing = false;
         StopAccepting();
@@ -81,23 +83,27 @@ public sealed class Server : IDisposable
         CompleteClosedIfDone();
     }
 
-    /// <summary>Completes once the server is closed and every connection has finished.</summary>
+    /// <summary>
+    /// Completes once the server is closed and every connection has finished. Each call waits on
+    /// its own: cancelling one wait, or timing it out, leaves every other wait as it was.
+    /// </summary>
     public LoopTask WaitClosedAsync()
     {
-        _closed ??= _loop.CreateFuture<bool>();
-        CompleteClosedIfDone();
-        return _closed.Task;
+        _loop.CheckThread();
+        return IsClosedAndDone ? LoopTask.CompletedTask : _closeWaiters.Add();
     }
 
     /// <summary>Closes every connection gracefully (buffered data is sent first).</summary>
     public void CloseClients()
     {
+        _loop.CheckThread();
         foreach (var transport in _transports.ToArray()) transport.Close();
     }
 
     /// <summary>Closes every connection at once, dropping buffered data.</summary>
     public void AbortClients()
     {
+        _loop.CheckThread();
         foreach (var transport in _transports.ToArray()) transport.Abort();
     }
 
@@ -118,9 +124,11 @@ public sealed class Server : IDisposable
         CompleteClosedIfDone();
     }
 
+    private bool IsClosedAndDone => !IsServing && _unfinished == 0;
+
     private void CompleteClosedIfDone()
     {
-        if (!IsServing && _unfinished == 0) _closed?.TrySetResult(true);
+        if (IsClosedAndDone) _closeWaiters.CompleteAll();
     }
 
     private void StartAccepting()

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 
 namespace EventLoop.Tests.Net;
 
-/// <summary>How servers accept: bursts absorbed.</summary>
+/// <summary>How servers accept and end: bursts absorbed, waits for the end that stay independent, the loop thread only.</summary>
 [TestFixture("streams")]
 [TestFixture("protocols")]
 public class AcceptingTests(string style) : NetTestBase
@@ -69,5 +69,51 @@ public class AcceptingTests(string style) : NetTestBase
         // that is one retransmission, visible in its tcp_info, whatever the clock did.
         var retried = _clients.Where(socket => TcpInfo.Retransmissions(socket) > 0).ToList();
         Assert.That(retried.Count, Is.Zero, $"of {count} clients, this many sent something twice");
+    }
+
+    [Test]
+    public void ACancelledOrTimedOutWaitClosed_LeavesEveryOtherWaitAsItWas()
+    {
+        Run(async () =>
+        {
+            var server = await StartEchoAsync();
+            try
+            {
+                await Loop.WaitForAsync(server.WaitClosedAsync(), TimeSpan.FromMilliseconds(5));
+                Assert.Fail("the server is still open: the wait must time out");
+            }
+            catch (TimeoutException)
+            {
+            }
+            var cancelled = server.WaitClosedAsync();
+            var patient = server.WaitClosedAsync();
+            cancelled.Cancel();
+
+            server.Close();
+
+            await patient;                   // not "The future was cancelled"
+            await server.WaitClosedAsync();  // and later waits complete at once
+            try
+            {
+                await cancelled;
+                Assert.Fail("the cancelled wait must end cancelled");
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        });
+    }
+
+    [Test]
+    public void EveryServerMemberRefusesTheWrongThread()
+    {
+        var server = Loop.RunUntilComplete(StartEchoAsync());
+        Action[] calls = [server.Close, () => server.WaitClosedAsync(), server.CloseClients, server.AbortClients];
+
+        foreach (var call in calls)
+            Assert.Throws<InvalidOperationException>(() => Task.Run(call).GetAwaiter().GetResult());
+
+        Assert.That(server.IsServing, Is.True);
+        server.Close();
     }
 }
