@@ -1,4 +1,5 @@
 using System.CommandLine;
+using EventLoop.Net;
 using EventLoop.Samples.Chat;
 using EventLoop.Samples.Client;
 using EventLoop.Samples.Counter;
@@ -6,6 +7,9 @@ using EventLoop.Samples.Echo;
 using EventLoop.Samples.Fib;
 using EventLoop.Samples.Host;
 using EventLoop.Samples.Wc;
+
+// Every connection holds a descriptor: take all the process may have (as Go does at start).
+OpenFileLimit.RaiseToHardLimit();
 
 // One console app, one sub-command a sample. `--help` lists them.
 var root = new RootCommand("EventLoop samples: small programs that show the loop at work.")

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using EventLoop.Net;
 
 namespace EventLoop.Benchmarks.Echo;
 
@@ -38,7 +39,7 @@ internal static class EchoServerMode
             Environment.Exit(3);
         }, null, TimeSpan.FromSeconds(maxSeconds), Timeout.InfiniteTimeSpan);
 
-        FileLimit.Ensure(65_536); // --idle: thousands of sockets; capped by the hard limit
+        OpenFileLimit.RaiseToHardLimit(); // --idle: thousands of sockets
         using IEchoServer server = kind switch
         {
             ServerKind.Floor => new FloorEchoServer(port),

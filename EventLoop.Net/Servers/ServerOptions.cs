@@ -3,7 +3,7 @@ using System.Net.Sockets;
 namespace EventLoop.Net;
 
 /// <summary>
-/// How a server listens: one object for every server
+/// How a server listens and how many connections it takes on: one object for every server
 /// factory (<see cref="NetLoopExtensions.CreateServerAsync"/>, <c>StartServerAsync</c>,
 /// <see cref="ServerSocket.Listen"/>). Read once, when the server starts.
 /// </summary>
@@ -12,6 +12,7 @@ public sealed class ServerOptions
     private static readonly Lazy<int> s_systemMaxBacklog = new(ReadSystemMaxBacklog);
 
     private readonly int _backlog = SystemMaxBacklog;
+    private readonly int? _maxConnections;
 
     /// <summary>
     /// The largest listen backlog the system grants: <c>/proc/sys/net/core/somaxconn</c> on Linux
@@ -46,6 +47,26 @@ public sealed class ServerOptions
     /// the same user may share. Not available on Windows; ignored for Unix domain sockets.
     /// </summary>
     public bool ReusePort { get; init; }
+
+    /// <summary>
+    /// The most connections a server keeps open at once (Kestrel's <c>MaxConcurrentConnections</c>);
+    /// null, the default, sets no limit. Over the limit a new connection is accepted and closed at
+    /// once — its client sees the connection end rather than hang in the backlog — and accepting
+    /// goes on, so the server takes clients again as soon as one finishes. Set it below the
+    /// process's descriptor limit (see <see cref="OpenFileLimit"/>) so the runtime always has
+    /// descriptors left. <see cref="ServerSocket.Listen"/> alone does not enforce it: an accept loop
+    /// of your own counts its connections itself.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Less than 1.</exception>
+    public int? MaxConnections
+    {
+        get => _maxConnections;
+        init
+        {
+            if (value is { } max) ArgumentOutOfRangeException.ThrowIfLessThan(max, 1, nameof(MaxConnections));
+            _maxConnections = value;
+        }
+    }
 
     private static int ReadSystemMaxBacklog()
     {

@@ -12,30 +12,41 @@ namespace EventLoop.Samples.Echo;
 public static class EchoSocketsSample
 {
     /// <summary>Accepts forever, one spawned task a client, until cancelled.</summary>
-    public static async LoopTask RunAsync(Loop loop, ILoggerFactory logging, EndPoint endpoint)
+    /// <remarks>
+    /// <c>AcceptAsync</c> hands out the connections a readiness event brought as a batch, and
+    /// refuses connections itself when the process runs out of descriptors, so this loop never
+    /// ends on an accept error; the connection limit is this loop's own count.
+    /// </remarks>
+    public static async LoopTask RunAsync(Loop loop, ILoggerFactory logging, EndPoint endpoint, ServerOptions? options = null)
     {
         var log = logging.CreateLogger("echo-sockets");
-        using var listener = ServerSocket.Listen(endpoint); // the system's backlog; "address already in use" if taken
+        int maxConnections = options?.MaxConnections ?? int.MaxValue;
+        using var listener = ServerSocket.Listen(endpoint, options); // the system's backlog; "address already in use" if taken
         Console.Out.WriteLine($"echo-sockets listening on {listener.LocalEndPoint}");
         Console.Out.Flush();
         log.LogInformation("echo-sockets listening on {EndPoint}", listener.LocalEndPoint);
-        var clients = new List<LoopTask>();
+        var clients = new Dictionary<Socket, LoopTask>();
         try
         {
             while (true)
             {
                 var client = await loop.AcceptAsync(listener);
-                clients.RemoveAll(t => t.IsCompleted);
-                clients.Add(loop.Spawn(() => EchoAsync(loop, client, log)));
+                if (clients.Count >= maxConnections)
+                {
+                    client.Dispose(); // full: the client sees its connection end at once
+                    continue;
+                }
+                var task = loop.Spawn(() => EchoAsync(loop, client, log, clients));
+                if (!task.IsCompleted) clients[client] = task;
             }
         }
         finally
         {
-            foreach (var task in clients) task.Cancel(); // each closes its socket in its finally
+            foreach (var task in clients.Values.ToArray()) task.Cancel(); // each closes its socket in its finally
         }
     }
 
-    private static async LoopTask EchoAsync(Loop loop, Socket client, ILogger log)
+    private static async LoopTask EchoAsync(Loop loop, Socket client, ILogger log, Dictionary<Socket, LoopTask> clients)
     {
         using (client)
         {
@@ -53,6 +64,10 @@ public static class EchoSocketsSample
             {
                 log.LogDebug("Client {Peer} went away: {Error}", client.RemoteEndPoint, e.SocketErrorCode);
             }
+            finally
+            {
+                clients.Remove(client);
+            }
         }
     }
 
@@ -60,7 +75,7 @@ public static class EchoSocketsSample
     public static System.CommandLine.Command CreateCommand()
     {
         var command = new ServerCommand("echo-sockets", $"Echo server on raw socket awaits (default port {EchoSample.DefaultPort})", EchoSample.DefaultPort);
-        command.Command.SetAction(parsed => SampleRunner.Run((loop, logging) => RunAsync(loop, logging, command.EndPoint(parsed))));
+        command.Command.SetAction(parsed => SampleRunner.Run((loop, logging) => RunAsync(loop, logging, command.EndPoint(parsed), command.ServerOptions(parsed))));
         return command.Command;
     }
 }

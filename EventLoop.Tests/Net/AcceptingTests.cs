@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 
 namespace EventLoop.Tests.Net;
 
-/// <summary>How servers accept and end: bursts absorbed, waits for the end that stay independent, the loop thread only.</summary>
+/// <summary>How servers accept: bursts absorbed, batches that starve nobody, the connection limit, waits for the end that stay independent.</summary>
 [TestFixture("streams")]
 [TestFixture("protocols")]
 public class AcceptingTests(string style) : NetTestBase
@@ -48,6 +48,7 @@ public class AcceptingTests(string style) : NetTestBase
     [Test, Platform("Linux")]
     public void ABurstOf500Connects_IsAbsorbedWithoutASingleRetransmission()
     {
+        OpenFileLimit.RaiseToHardLimit(); // both ends of 500 connections live in this process
         const int count = 500;
         Run(async () =>
         {
@@ -69,6 +70,56 @@ public class AcceptingTests(string style) : NetTestBase
         // that is one retransmission, visible in its tcp_info, whatever the clock did.
         var retried = _clients.Where(socket => TcpInfo.Retransmissions(socket) > 0).ToList();
         Assert.That(retried.Count, Is.Zero, $"of {count} clients, this many sent something twice");
+    }
+
+    [Test, Platform("Linux")]
+    public void ABusyListenerTakesOneBatchPerIteration_AndAnotherListenerIsServedInTheSameIteration()
+    {
+        var busy = Loop.RunUntilComplete(StartEchoAsync());
+        var quiet = Loop.RunUntilComplete(StartEchoAsync());
+        Loop.RunUntilIdle();
+        for (int i = 0; i < 250; i++) NewClient().Connect(busy.LocalEndPoint);
+        NewClient().Connect(quiet.LocalEndPoint);
+        TcpInfo.WaitForAcceptQueue(busy.LocalEndPoint, 250);
+        TcpInfo.WaitForAcceptQueue(quiet.LocalEndPoint, 1);
+
+        Loop.RunOnce(TimeSpan.Zero);
+
+        Assert.That(busy.ConnectionCount, Is.EqualTo(100), "one batch from the busy listener");
+        Assert.That(quiet.ConnectionCount, Is.EqualTo(1), "the other listener's client did not wait behind the burst");
+        for (int i = 0; i < 10 && busy.ConnectionCount < 250; i++) Loop.RunOnce(TimeSpan.Zero);
+        Assert.That(busy.ConnectionCount, Is.EqualTo(250), "the rest in the following iterations");
+        busy.Close();
+        quiet.Close();
+    }
+
+    [Test]
+    public void OverMaxConnections_ANewClientIsClosedAtOnce_AndServedOnceAnotherHasFinished()
+    {
+        Run(async () =>
+        {
+            var server = await StartEchoAsync(new ServerOptions { MaxConnections = 2 });
+            var first = await Loop.OpenConnectionAsync(server.LocalEndPoint);
+            await RoundTripAsync(first, "one");
+            var second = await Loop.OpenConnectionAsync(server.LocalEndPoint);
+            await RoundTripAsync(second, "two");
+
+            var third = await Loop.OpenConnectionAsync(server.LocalEndPoint);
+            Assert.That(await third.ReadAsync(new byte[16]), Is.Zero, "over the limit: the connection ends at once instead of waiting in the backlog");
+
+            await first.CloseAsync();
+            while (server.ConnectionCount > 1) await Loop.Yield();
+            var fourth = await Loop.OpenConnectionAsync(server.LocalEndPoint);
+            await RoundTripAsync(fourth, "four");
+
+            foreach (var connection in new[] { second, third, fourth }) await connection.CloseAsync();
+            server.Close();
+            await server.WaitClosedAsync();
+        });
+
+        var logged = Logs.Entries.Where(e => e.Level >= LogLevel.Information).Select(e => (e.Level, e.Message)).ToList();
+        Assert.That(logged.Count(e => e.Level == LogLevel.Warning && e.Message.Contains("MaxConnections")), Is.EqualTo(1), "one warning when the limit is reached, not one per connection");
+        Assert.That(logged.Any(e => e.Level == LogLevel.Information && e.Message.Contains("1 were closed")), Is.True, string.Join('\n', logged));
     }
 
     [Test]

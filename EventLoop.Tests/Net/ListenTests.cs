@@ -77,6 +77,7 @@ public class ListenTests(string style) : NetTestBase
         if (OperatingSystem.IsLinux())
             Assert.That(ServerOptions.SystemMaxBacklog, Is.EqualTo(int.Parse(File.ReadAllText("/proc/sys/net/core/somaxconn").Trim())));
         Assert.Throws<ArgumentOutOfRangeException>(() => _ = new ServerOptions { Backlog = 0 });
+        Assert.Throws<ArgumentOutOfRangeException>(() => _ = new ServerOptions { MaxConnections = 0 });
     }
 
     /// <summary>A port nobody listens on right now: bound, read, released.</summary>

@@ -1,5 +1,6 @@
 using System.Net;
 using EventLoop.Net;
+using EventLoop.Tests.Core;
 
 namespace EventLoop.Tests.Net;
 
@@ -9,10 +10,14 @@ public abstract class NetTestBase(SelectorKind selector = SelectorKind.Default)
     protected Loop Loop = null!;
     protected List<LoopExceptionContext> Reported = null!;
 
+    /// <summary>What the loop and the servers on it logged (captured, so a passing run prints nothing).</summary>
+    protected CapturingLoggerFactory Logs = null!;
+
     [SetUp]
     public void CreateLoop()
     {
-        Loop = new Loop(new LoopOptions { Selector = SelectorKinds.Create(selector) });
+        Logs = new CapturingLoggerFactory();
+        Loop = new Loop(new LoopOptions { Selector = SelectorKinds.Create(selector), LoggerFactory = Logs });
         Reported = new List<LoopExceptionContext>();
         Loop.ExceptionHandler = Reported.Add;
     }

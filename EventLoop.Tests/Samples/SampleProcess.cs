@@ -17,16 +17,27 @@ public sealed class SampleProcess : IDisposable
     private readonly Process _process;
     private readonly BlockingQueueReader _stdout;
 
-    public SampleProcess(params string[] arguments)
+    public SampleProcess(params string[] arguments) : this(fileLimit: null, arguments)
+    {
+    }
+
+    private SampleProcess(int? fileLimit, string[] arguments)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "EventLoop.Samples.dll");
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(fileLimit is null ? "dotnet" : "bash")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
+        if (fileLimit is { } limit)
+        {
+            // The shell lowers both limits, then becomes the sample: the process is the sample's.
+            start.ArgumentList.Add("-c");
+            start.ArgumentList.Add($"ulimit -n {limit} && exec dotnet \"$@\"");
+            start.ArgumentList.Add("bash");
+        }
         start.ArgumentList.Add(dll);
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
         _process = Process.Start(start) ?? throw new InvalidOperationException("could not start the samples process");
@@ -34,6 +45,12 @@ public sealed class SampleProcess : IDisposable
         _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (Errors) Errors.Add(e.Data); };
         _process.BeginErrorReadLine();
     }
+
+    /// <summary>Runs the sample with at most <paramref name="limit"/> open descriptors (<c>ulimit -n</c>: soft and hard).</summary>
+    public static SampleProcess WithFileLimit(int limit, params string[] arguments) => new(limit, arguments);
+
+    /// <summary>True once the process has ended.</summary>
+    public bool HasExited => _process.HasExited;
 
     /// <summary>Standard error lines (the samples log there).</summary>
     public List<string> Errors { get; } = new();
