@@ -14,6 +14,7 @@ public static class Program
         // Sub-modes go here, each as: "name" => SubMode.Run(args[1..]),
         "echo" => Echo.EchoCommand.Run(args[1..]),
         "echo-server" => Echo.EchoServerMode.Run(args[1..]), // hidden: started by "echo", one server per process
+        "connect-burst" => Burst.ConnectBurstCommand.Run(args[1..]),
         _ => RunBenchmarks(args),
     };
 
