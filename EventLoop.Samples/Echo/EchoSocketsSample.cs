@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
 using EventLoop.Net;
@@ -50,14 +51,22 @@ public static class EchoSocketsSample
     {
         using (client)
         {
-            var buffer = new byte[16 * 1024];
             try
             {
                 while (true)
                 {
-                    int n = await loop.ReceiveAsync(client, buffer);
-                    if (n == 0) break;
-                    await loop.SendAllAsync(client, buffer.AsMemory(0, n));
+                    await loop.WaitReadableAsync(client); // hold no buffer while the client is quiet
+                    var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
+                    try
+                    {
+                        int n = await loop.ReceiveAsync(client, buffer); // completes at once: data is there
+                        if (n == 0) break;
+                        await loop.SendAllAsync(client, buffer.AsMemory(0, n));
+                    }
+                    finally
+                    {
+                        ArrayPool<byte>.Shared.Return(buffer);
+                    }
                 }
             }
             catch (SocketException e)
