@@ -28,6 +28,17 @@ internal sealed class BurstTarget : IAsyncDisposable
 
     public int Port { get; }
 
+    /// <summary>CPU time the server has used so far (user and system).</summary>
+    public TimeSpan ProcessorTime
+    {
+        get
+        {
+            if (_baseline is not null) return _baseline.ProcessorTime;
+            _sample!.Refresh();
+            return _sample.TotalProcessorTime;
+        }
+    }
+
     public static async Task<BurstTarget> StartAsync(string name)
     {
         if (name == Baseline)

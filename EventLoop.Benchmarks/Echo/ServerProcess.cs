@@ -21,6 +21,16 @@ internal sealed class ServerProcess : IDisposable
 
     public int Port { get; }
 
+    /// <summary>CPU time the server has used so far (user and system), read from outside.</summary>
+    public TimeSpan ProcessorTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
     public static async Task<ServerProcess> StartAsync(ServerKind kind, bool pin, TimeSpan maxLifetime)
     {
         var psi = SelfProcess.StartInfo(
