@@ -28,7 +28,14 @@ internal sealed class AcceptQueue
         _acceptor = new Acceptor(listener, loop.Logger);
     }
 
-    public static AcceptQueue For(Loop loop, Socket listener) => s_queues.GetValue(listener, l => new AcceptQueue(loop, l));
+    /// <summary>The listener's queue on <paramref name="loop"/> (a listener moved to another loop starts a new one).</summary>
+    public static AcceptQueue For(Loop loop, Socket listener)
+    {
+        if (s_queues.TryGetValue(listener, out var queue) && queue._loop == loop) return queue;
+        queue = new AcceptQueue(loop, listener);
+        s_queues.AddOrUpdate(listener, queue);
+        return queue;
+    }
 
     public LoopTask<Socket> AcceptAsync(CancellationToken cancellationToken) =>
         _accepted.Count > 0 && !_listener.SafeHandle.IsClosed && !cancellationToken.IsCancellationRequested
