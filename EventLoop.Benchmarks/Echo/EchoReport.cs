@@ -1,5 +1,6 @@
-using System.Globalization;
 using System.Text;
+using EventLoop.Benchmarks.Load;
+using static EventLoop.Benchmarks.Load.ReportCells;
 
 namespace EventLoop.Benchmarks.Echo;
 
@@ -47,22 +48,4 @@ internal static class EchoReport
             .ToArray();
         return ratios.Length == 0 ? "n/a" : WithRange(ratios, "0.00");
     }
-
-    private static string WithRange(double[] values, string format)
-    {
-        string median = Median(values).ToString(format, CultureInfo.InvariantCulture);
-        if (values.Length == 1) return median;
-        return F("{0} ({1}–{2})", median, values.Min().ToString(format, CultureInfo.InvariantCulture), values.Max().ToString(format, CultureInfo.InvariantCulture));
-    }
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        int mid = sorted.Length / 2;
-        return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-    }
-
-    private static string Micro(double microseconds) => F("{0:0} µs", microseconds);
-
-    private static string F(string format, params object[] args) => string.Format(CultureInfo.InvariantCulture, format, args);
 }

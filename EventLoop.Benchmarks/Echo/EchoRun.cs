@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using EventLoop.Benchmarks.Load;
 
 namespace EventLoop.Benchmarks.Echo;
 
@@ -15,7 +16,7 @@ internal static class EchoRun
     public static async Task<EchoResult> MeasureAsync(ServerKind kind, EchoOptions options)
     {
         using var budget = new CancellationTokenSource(options.PerServerBudget);
-        using var server = await ServerProcess.StartAsync(kind, options.Pin, options.PerServerBudget + TimeSpan.FromSeconds(30));
+        using var server = await ServerProcess.StartAsync("echo-server", kind.Name(), options.Pin, options.PerServerBudget + TimeSpan.FromSeconds(30));
         var clients = Enumerable.Range(0, options.Connections).Select(id => new EchoClient(id, options.Size, options.Depth)).ToArray();
         var idle = new List<Socket>(options.Idle);
         try

@@ -1,0 +1,26 @@
+using System.Globalization;
+
+namespace EventLoop.Benchmarks.Load;
+
+/// <summary>How the load reports write a cell: medians over rounds, ranges in parentheses, invariant culture.</summary>
+internal static class ReportCells
+{
+    /// <summary>The median, and with several rounds the range: "1.20 (1.10–1.30)".</summary>
+    public static string WithRange(double[] values, string format)
+    {
+        string median = Median(values).ToString(format, CultureInfo.InvariantCulture);
+        if (values.Length == 1) return median;
+        return F("{0} ({1}–{2})", median, values.Min().ToString(format, CultureInfo.InvariantCulture), values.Max().ToString(format, CultureInfo.InvariantCulture));
+    }
+
+    public static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        int mid = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    }
+
+    public static string Micro(double microseconds) => F("{0:0} µs", microseconds);
+
+    public static string F(string format, params object[] args) => string.Format(CultureInfo.InvariantCulture, format, args);
+}
