@@ -28,8 +28,8 @@ internal static class EchoReport
                 Micro(Median(runs.Select(r => r.P50.TotalMicroseconds))),
                 Micro(Median(runs.Select(r => r.P99.TotalMicroseconds))),
                 WithRange(runs.Select(r => r.CpuMicrosecondsPerMessage).ToArray(), "0.00"),
-                Ratio(rounds, kind, ServerKind.Floor),
-                Ratio(rounds, kind, ServerKind.Dotnet),
+                RatioWithinRounds(rounds, r => r.Kind == kind, r => r.Kind == ServerKind.Floor, r => r.CpuMicrosecondsPerMessage),
+                RatioWithinRounds(rounds, r => r.Kind == kind, r => r.Kind == ServerKind.Dotnet, r => r.CpuMicrosecondsPerMessage),
                 F("{0:0.###} ({1:N0} B)", worstAlloc.BytesPerMessage, worstAlloc.Server.AllocatedBytes),
                 runs[0].SocketsWatched is { } watched ? F("{0:N0}", watched) : F("n/a (epoll; {0:N0} conns)", runs[0].Server.Connections),
                 runs.All(r => r.IdleBytesPerConnection is not null) ? WithRange(runs.Select(r => r.IdleBytesPerConnection!.Value).ToArray(), "N0") : "n/a",
@@ -37,15 +37,5 @@ internal static class EchoReport
                 F("{0:0%}", Median(runs.Select(r => r.GeneratorBusy))) + " |"));
         }
         return text.ToString();
-    }
-
-    /// <summary>CPU per message over the reference server's, within each round; "n/a" if it did not run.</summary>
-    private static string Ratio(IReadOnlyList<EchoResult[]> rounds, ServerKind kind, ServerKind reference)
-    {
-        var ratios = rounds
-            .Where(round => round.Any(r => r.Kind == reference))
-            .Select(round => round.Single(r => r.Kind == kind).CpuMicrosecondsPerMessage / round.Single(r => r.Kind == reference).CpuMicrosecondsPerMessage)
-            .ToArray();
-        return ratios.Length == 0 ? "n/a" : WithRange(ratios, "0.00");
     }
 }

@@ -13,6 +13,20 @@ internal static class ReportCells
         return F("{0} ({1}–{2})", median, values.Min().ToString(format, CultureInfo.InvariantCulture), values.Max().ToString(format, CultureInfo.InvariantCulture));
     }
 
+    /// <summary>
+    /// A row's value over the reference row's, taken within each round (the servers of a round ran
+    /// back to back, under the same background load), then as <see cref="WithRange"/>; "n/a" if
+    /// the reference did not run.
+    /// </summary>
+    public static string RatioWithinRounds<T>(IReadOnlyList<T[]> rounds, Func<T, bool> isRow, Func<T, bool> isReference, Func<T, double> value)
+    {
+        var ratios = rounds
+            .Where(round => round.Any(isReference))
+            .Select(round => value(round.Single(isRow)) / value(round.Single(isReference)))
+            .ToArray();
+        return ratios.Length == 0 ? "n/a" : WithRange(ratios, "0.00");
+    }
+
     public static double Median(IEnumerable<double> values)
     {
         var sorted = values.Order().ToArray();
