@@ -64,6 +64,9 @@ internal sealed class ChatDriver : IDisposable
     /// <summary>Chat lines received by all clients from the first send to the end of the drain (read after <see cref="Drained"/>).</summary>
     public long AllDeliveries => Drained.IsCompletedSuccessfully ? _deliveries : throw new InvalidOperationException("Not drained yet.");
 
+    /// <summary>What the driver's thread allocated from the first send to the end of the drain: it should be nothing.</summary>
+    public long AllocatedDuringLoad { get; private set; }
+
     public void Start() => _thread.Start();
 
     /// <summary>After <see cref="Joined"/>: the senders start (and the warm-up with them).</summary>
@@ -96,9 +99,11 @@ internal sealed class ChatDriver : IDisposable
             while (!_clients.All(c => c.SawEveryJoin)) Pump("every join notice to arrive");
             _joined.SetResult();
             while (!_go) Pump("the signal to start sending");
+            long allocated = GC.GetAllocatedBytesForCurrentThread();
             long now = Stopwatch.GetTimestamp();
             foreach (int client in _plan.ClientOfSlot) Send(client, _plan.Depth, now);
             while (!(_phase.IsStopping && _deliveries == _expectedDeliveries)) Pump("the load to stop and every line to arrive");
+            AllocatedDuringLoad = GC.GetAllocatedBytesForCurrentThread() - allocated;
             if (_clients.Select(c => c.Missing()).FirstOrDefault(m => m is not null) is { } missing) throw new ChatVerificationException(missing);
             _drained.SetResult();
             while (!_closing) Pump("the server to be told to stop");

@@ -5,7 +5,8 @@ namespace EventLoop.Benchmarks.Chat;
 /// <summary>One chat server's numbers for the measured window; a "line" is one line delivered to one client.</summary>
 /// <param name="Syscalls">The server's calls over the whole load, from the first line sent to the last delivered.</param>
 /// <param name="LoadLines">The lines delivered over that same span: the divisor of the per-line call counts.</param>
-internal sealed record ChatResult(ChatServerKind Kind, long Lines, TimeSpan Window, TimeSpan P50, TimeSpan P99, ServerStats Server, TimeSpan GeneratorCpu, SyscallCounts? Syscalls, long LoadLines)
+/// <param name="GeneratorAllocated">Bytes the generator's client thread allocated over that span (a check that it is cheap).</param>
+internal sealed record ChatResult(ChatServerKind Kind, long Lines, TimeSpan Window, TimeSpan P50, TimeSpan P99, ServerStats Server, TimeSpan GeneratorCpu, SyscallCounts? Syscalls, long LoadLines, long GeneratorAllocated)
 {
     public double LinesPerSecond => Lines / Window.TotalSeconds;
 

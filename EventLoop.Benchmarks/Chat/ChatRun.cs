@@ -46,7 +46,7 @@ internal static class ChatRun
 
             if (lines == 0) throw new InvalidOperationException($"No line was delivered in the measured window of the {kind.Name()} server.");
             var latencies = driver.Latencies();
-            return new ChatResult(kind, lines, window, latencies.Percentile(50), latencies.Percentile(99), stats, generatorCpu, syscalls, driver.AllDeliveries);
+            return new ChatResult(kind, lines, window, latencies.Percentile(50), latencies.Percentile(99), stats, generatorCpu, syscalls, driver.AllDeliveries, driver.AllocatedDuringLoad);
         }
         catch (OperationCanceledException) when (budget.IsCancellationRequested)
         {

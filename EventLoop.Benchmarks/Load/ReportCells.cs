@@ -36,5 +36,7 @@ internal static class ReportCells
 
     public static string Micro(double microseconds) => F("{0:0} µs", microseconds);
 
+    public static string Milli(double microseconds) => F("{0:0.0} ms", microseconds / 1000);
+
     public static string F(string format, params object[] args) => string.Format(CultureInfo.InvariantCulture, format, args);
 }
