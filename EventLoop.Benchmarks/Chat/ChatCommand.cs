@@ -16,7 +16,7 @@ internal static class ChatCommand
             Describe: o => o.Describe(),
             Servers: o => o.Servers,
             Measure: ChatRun.MeasureAsync,
-            Progress: (kind, r) => $"{kind.Name()}: {r.LinesPerSecond:N0} lines/s, {r.Lines:N0} lines delivered and verified in the window, {r.CpuMicrosecondsPerLine:0.00} µs/line; the generator's client thread allocated {r.GeneratorAllocated:N0} B for {r.LoadLines:N0} lines.",
+            Progress: (kind, r) => $"{kind.Name()}: {r.LinesPerSecond:N0} lines/s, {r.Lines:N0} lines delivered and verified in the window, {r.CpuMicrosecondsPerLine:0.00} µs/line; over the whole load {r.LoadLines:N0} lines, {(r.Syscalls is { } c ? $"{c.Sends:N0} send calls, {c.Waits:N0} waits" : "calls not counted")}, the generator's client thread allocated {r.GeneratorAllocated:N0} B.",
             Table: ChatReport.Table),
         args);
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using Microsoft.Win32.SafeHandles;
 
 namespace EventLoop.Benchmarks.Load;
 
@@ -51,7 +52,7 @@ internal static class ServerControl
     /// </summary>
     public static void Serve(Func<int> openConnections, Func<ReadOnlySpan<byte>, string?>? otherCommand = null)
     {
-        using var stdout = Console.OpenStandardOutput();
+        using var stdout = OpenStandardOutput();
         using var stdin = Console.OpenStandardInput();
         using var self = Process.GetCurrentProcess();
         var window = new ServerWindow(self, openConnections);
@@ -80,6 +81,15 @@ internal static class ServerControl
             }
         }
     }
+
+    /// <summary>
+    /// Standard output itself — descriptor 1 on Unix, where Console.OpenStandardOutput would write
+    /// through a duplicate with a higher number — so a count of the server's writes on descriptors
+    /// above 2 (<see cref="SyscallCounter"/>) leaves the control replies out.
+    /// </summary>
+    private static Stream OpenStandardOutput() => OperatingSystem.IsWindows()
+        ? Console.OpenStandardOutput()
+        : new FileStream(new SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0);
 
     private static void Reply(Stream stdout, string answer)
     {
