@@ -5,8 +5,8 @@ using System.Text;
 namespace EventLoop.Tests.Samples;
 
 /// <summary>
-/// Each sample as a user runs it: the real executable, a real socket, then SIGINT; it must
-/// exit 0. Blocking sockets with timeouts stand in for a user's client here: the test thread
+/// Each sample as a user runs it: the real executable, a real socket, then SIGTERM (a graceful
+/// stop; see <see cref="SampleProcess"/> for why not SIGINT); it must exit 0. Blocking sockets with timeouts stand in for a user's client here: the test thread
 /// is not running a loop.
 /// </summary>
 [Platform("Linux")]
@@ -36,7 +36,7 @@ public class SampleProcessTests
     [TestCase("echo")]
     [TestCase("echo-protocol")]
     [TestCase("echo-sockets")]
-    public void EchoServersEchoAndExitZeroOnSigint(string sample)
+    public void EchoServersEchoAndExitZeroOnSigterm(string sample)
     {
         using var process = new SampleProcess(sample, "--port", "0");
         int port = process.ReadListeningPort();
@@ -46,14 +46,14 @@ public class SampleProcessTests
             Assert.That(ReceiveText(socket, Encoding.UTF8.GetByteCount("hello\n")), Is.EqualTo("hello\n"));
         }
 
-        process.Signal(2);
+        process.Terminate();
 
         Assert.That(process.WaitForExit(), Is.Zero);
     }
 
     [TestCase("chat")]
     [TestCase("chat-protocol")]
-    public void ChatServersSayGoodbyeAndExitZeroOnSigint(string sample)
+    public void ChatServersSayGoodbyeAndExitZeroOnSigterm(string sample)
     {
         using var process = new SampleProcess(sample, "--port", "0", "--name", "Proc Chat");
         int port = process.ReadListeningPort();
@@ -62,7 +62,7 @@ public class SampleProcessTests
         socket.Send("pat\n"u8);
         Assert.That(ReceiveText(socket, Encoding.UTF8.GetByteCount("User 'pat' has joined the room\n")), Is.EqualTo("User 'pat' has joined the room\n"));
 
-        process.Signal(2);
+        process.Terminate();
 
         Assert.That(ReceiveText(socket, Encoding.UTF8.GetByteCount("Server is shutting down.\n")), Is.EqualTo("Server is shutting down.\n"));
         Assert.That(socket.Receive(new byte[16]), Is.Zero, "then the server closes the connection");
@@ -84,7 +84,7 @@ public class SampleProcessTests
 
         client.CloseInput();
         Assert.That(client.WaitForExit(), Is.Zero);
-        server.Signal(2);
+        server.Terminate();
         Assert.That(server.WaitForExit(), Is.Zero);
     }
 

@@ -33,7 +33,7 @@ public class WcSampleTests : NetTestBase
     }
 
     [Test]
-    public void TheRealWcProcessPrintsCountsAndExitsZeroOnSigint()
+    public void TheRealWcProcessPrintsCountsAndExitsZeroOnSigterm()
     {
         using var process = new SampleProcess("wc", "--port", "0");
         int port = process.ReadListeningPort();
@@ -49,7 +49,7 @@ public class WcSampleTests : NetTestBase
         }
         Assert.That(process.ReadLine().Split(' ', StringSplitOptions.RemoveEmptyEntries), Is.EqualTo(new[] { "wc:", "2", "3", "6" }));
 
-        process.Signal(2);
+        process.Terminate();
 
         Assert.That(process.WaitForExit(), Is.Zero);
     }
