@@ -14,6 +14,7 @@ namespace EventLoop.Tests.Samples;
 public class ChatSampleTests(string style) : NetTestBase
 {
     private EndPoint _server = null!;
+    private Server _serverHandle = null!;
     private LoopTask _serving;
 
     /// <summary>Starts the chat server in-process, exactly as the sample does, on a free port.</summary>
@@ -24,6 +25,7 @@ public class ChatSampleTests(string style) : NetTestBase
             ? await Loop.StartServerAsync(c => ChatSample.HandleAsync(c, room, "Test Chat"), Loopback0)
             : await Loop.CreateServerAsync(() => new ChatProtocolSample.ChatProtocol(room, "Test Chat"), Loopback0);
         _server = server.LocalEndPoint;
+        _serverHandle = server;
         _serving = Loop.Spawn(() => ServerLifetime.ServeUntilCancelledAsync(Loop, server, NullLogger.Instance, style, room.ShutDown));
     }
 
@@ -62,6 +64,13 @@ public class ChatSampleTests(string style) : NetTestBase
                 ("two words", "Sorry, that username is not valid.\n"),
                 (new string('n', 33), "Sorry, that username is not valid.\n"),
                 ("bell\u0007", "Sorry, that username is not valid.\n"),
+                ("alice\u200b", "Sorry, that username is not valid.\n"), // zero-width space: would pass for "alice"
+                ("ali\u00adce", "Sorry, that username is not valid.\n"), // soft hyphen
+                ("\u2060alice", "Sorry, that username is not valid.\n"), // word joiner
+                ("alice\ufeff", "Sorry, that username is not valid.\n"), // byte order mark
+                ("\u3164", "Sorry, that username is not valid.\n"),      // Hangul filler: a blank letter
+                ("a\u202eecila", "Sorry, that username is not valid.\n"), // right-to-left override
+                ("alice\ufe0f", "Sorry, that username is not valid.\n"), // variation selector
             })
             {
                 other.Send(name);
@@ -164,6 +173,143 @@ public class ChatSampleTests(string style) : NetTestBase
     }
 
     [Test]
+    public void VisibleNamesInAnyScriptAreFine()
+    {
+        Run(async () =>
+        {
+            await StartAsync();
+            var first = await ChatClient.JoinAsync(Loop, _server, "caf\u00e9");
+            foreach (var name in new[] { "\u0395\u03bb\u03ad\u03bd\u03b7", "\ud83e\udd8a", "\u0928\u093f\u0916\u093f\u0932" }) // Greek, an emoji (a surrogate pair), Devanagari with vowel signs
+            {
+                await ChatClient.JoinAsync(Loop, _server, name);
+                await first.ExpectAsync($"User '{name}' has joined the room\n");
+            }
+            await StopAsync();
+        });
+    }
+
+    [Test]
+    public void ALineOverFourKiBAtTheNamePromptIsRefusedAndThePromptRepeats()
+    {
+        Run(async () =>
+        {
+            await StartAsync();
+            var user = await ChatClient.ConnectAsync(Loop, _server);
+            await user.ExpectAsync("Welcome to Test Chat\nEnter username: ");
+            user.Send(new string('x', 5000));
+            await user.ExpectAsync("Line too long.\nEnter username: ");
+            user.Send("user");
+            await user.ExpectAsync("User 'user' has joined the room\n");
+            await StopAsync();
+        });
+    }
+
+    [TestCase(4096, "\n", true)]
+    [TestCase(4096, "\r\n", true)]
+    [TestCase(4097, "\n", false)]
+    [TestCase(4097, "\r\n", false)]
+    public void TheFourKiBLimitIsOnTheLineNotItsTerminator(int length, string terminator, bool accepted)
+    {
+        Run(async () =>
+        {
+            await StartAsync();
+            var user = await ChatClient.JoinAsync(Loop, _server, "user");
+            var line = new string('x', length);
+            user.Connection.Write(System.Text.Encoding.ASCII.GetBytes(line + terminator));
+            await user.ExpectAsync(accepted ? $"user: {line}\n" : "Line too long.\n");
+            user.Send("next");
+            await user.ExpectAsync("user: next\n");
+            await StopAsync();
+        });
+    }
+
+    [Test]
+    public void ALastLineWithoutANewlineCountsWhenTheClientFinishes()
+    {
+        Run(async () =>
+        {
+            await StartAsync();
+            var stay = await ChatClient.JoinAsync(Loop, _server, "stay");
+            var go = await ChatClient.JoinAsync(Loop, _server, "go");
+            await stay.ExpectAsync("User 'go' has joined the room\n");
+
+            go.Connection.Write("bye"u8);
+            go.Connection.ShutdownWrite();
+            await stay.ExpectAsync("go: bye\n");
+            await stay.ExpectAsync("User 'go' has left the room\n");
+            await go.ExpectAsync("go: bye\n");
+            await go.ExpectClosedAsync();
+            await StopAsync();
+        });
+    }
+
+    /// <summary>
+    /// A client that never reads and keeps sending lines that each earn a reply: every reply
+    /// counts against its 1 MiB output limit, so the server cuts it off instead of buffering
+    /// without bound. Empty names at the prompt (the case) and /users in a room of nine. The flood earns 16 MiB of replies, far more than the limit plus what the
+    /// kernel absorbs (about 3 MB on loopback here, even with a 4 KiB receive buffer).
+    /// </summary>
+    [TestCase("", 0, TestName = "{m}(EmptyNamesAtThePrompt)")]
+    [TestCase("/users", 8, TestName = "{m}(UsersRequests)")]
+    public void AClientThatNeverReadsIsCutOffWhateverItsRepliesAre(string request, int otherMembers)
+    {
+        Run(async () =>
+        {
+            await StartAsync();
+            var names = Enumerable.Range(0, otherMembers).Select(i => $"member{i}".PadRight(32, 'x')).Append("watcher").Append("flooder").ToList();
+            ChatClient watcher = null!;
+            foreach (var name in names.SkipLast(1)) watcher = await ChatClient.JoinAsync(Loop, _server, name);
+            var reply = request == "" ? ChatText.NameInvalid + ChatText.Prompt : ChatText.Users(names);
+            long floodBytes = 16L * 1024 * 1024 / System.Text.Encoding.UTF8.GetByteCount(reply) * (request.Length + 1);
+
+            using var flooder = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 4096 };
+            await Loop.ConnectAsync(flooder, _server);
+            if (request == "/users") await Loop.SendAllAsync(flooder, "flooder\n"u8.ToArray());
+            var chunk = System.Text.Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat(request + "\n", 64 * 1024 / (request.Length + 1))));
+            try
+            {
+                for (long sent = 0; sent < floodBytes; sent += chunk.Length) await Loop.SendAllAsync(flooder, chunk);
+            }
+            catch (SocketException)
+            {
+                // reset by the server mid-flood
+            }
+
+            // The server works through the flood (the kernel may hold much of it) and must cut the
+            // flooder off; the watcher's round trips show the others are served meanwhile.
+            int connectionsWithoutFlooder = otherMembers + 1;
+            for (int roundTrips = 0; _serverHandle.ConnectionCount > connectionsWithoutFlooder; roundTrips++)
+            {
+                Assert.That(roundTrips, Is.LessThan(1000), "the flooding client was never cut off");
+                watcher.Send("/users");
+                while (await Loop.WaitForAsync(watcher.Connection.ReadLineAsync(), TimeSpan.FromSeconds(10)) is { } line && !line.StartsWith("Users: "))
+                {
+                    // the flooder's join and leave lines
+                }
+            }
+            Assert.That(await ReadUntilTheEndAsync(flooder), Is.LessThan(64 * 1024), "what reached the flooder before the reset: its kernel buffers' worth at most");
+            await StopAsync();
+        });
+    }
+
+    /// <summary>Reads a raw socket to its end (EOF or reset) and returns how many bytes came.</summary>
+    private async LoopTask<long> ReadUntilTheEndAsync(Socket socket)
+    {
+        long received = 0;
+        var buffer = new byte[64 * 1024];
+        try
+        {
+            int n;
+            while ((n = await Loop.WaitForAsync(Loop.ReceiveAsync(socket, buffer), TimeSpan.FromSeconds(10))) > 0) received += n;
+        }
+        catch (SocketException)
+        {
+            // reset: the end too
+        }
+        return received;
+    }
+
+    [Test]
     public void ASlowConsumerIsCutOffWhileTheOthersKeepChatting()
     {
         Run(async () =>
@@ -226,6 +372,7 @@ public class ChatSampleTests(string style) : NetTestBase
                 await user.ExpectAsync("Server is shutting down.\n");
                 await user.ExpectClosedAsync();
             }
+            await unnamed.ExpectAsync("Server is shutting down.\n");
             await unnamed.ExpectClosedAsync();
         });
     }
