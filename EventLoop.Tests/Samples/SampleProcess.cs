@@ -128,6 +128,22 @@ public sealed class SampleProcess : IDisposable
 
     private void Signal(int signal) => Assert.That(kill(_process.Id, signal), Is.Zero);
 
+    /// <summary>
+    /// Ends the sample's child process named <paramref name="command"/> with SIGTERM, as a
+    /// terminal's Ctrl+C ends a whole foreground process group, and waits (bounded) until it has exited.
+    /// </summary>
+    public void TerminateChild(string command)
+    {
+        int child = Directory.GetDirectories($"/proc/{_process.Id}/task")
+            .SelectMany(task => File.ReadAllText(Path.Combine(task, "children")).Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Select(int.Parse)
+            .Single(pid => File.ReadAllText($"/proc/{pid}/comm").Trim() == command);
+        Assert.That(kill(child, SIGTERM), Is.Zero);
+        // Exited: gone, or a zombie until the sample reaps it (field 3 of /proc/PID/stat is the state).
+        bool Exited() => !File.Exists($"/proc/{child}/stat") || File.ReadAllText($"/proc/{child}/stat").Split(") ")[1].StartsWith('Z');
+        Assert.That(SpinWait.SpinUntil(Exited, Patience), Is.True, $"{command} ({child}) did not exit");
+    }
+
     /// <summary>Waits (bounded) for the process to exit and returns its exit code.</summary>
     public int WaitForExit()
     {
