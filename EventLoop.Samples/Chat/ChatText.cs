@@ -6,6 +6,9 @@ public static class ChatText
     /// <summary>The default server name.</summary>
     public const string DefaultServerName = "EventLoop Chat";
 
+    /// <summary>The longest server name <c>--name</c> takes.</summary>
+    public const int MaxServerNameLength = 64;
+
     /// <summary>The longest line a client may send, in bytes without its "\n" or "\r\n": longer ones get <see cref="LineTooLong"/>.</summary>
     public const int MaxLineBytes = 4 * 1024;
 

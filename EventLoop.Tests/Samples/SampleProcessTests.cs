@@ -98,4 +98,69 @@ public class SampleProcessTests
         Assert.That(lines.Where(l => l.StartsWith("fib(")), Is.EqualTo(new[] { "fib(25) = 75025", "fib(26) = 121393", "fib(27) = 196418" }));
         Assert.That(process.WaitForExit(), Is.Zero);
     }
+
+    [Test]
+    public void EchoHiThroughTheClientPrintsHi_LikeNc()
+    {
+        using var server = new SampleProcess("echo", "--port", "0");
+        int port = server.ReadListeningPort();
+        using var client = new SampleProcess("client", "--host", "localhost", "--port", port.ToString());
+
+        client.WriteLine("hi");
+        client.CloseInput(); // `echo hi | client`: the input ends at once
+
+        Assert.That(client.ReadLine(), Is.EqualTo("hi"));
+        Assert.That(client.WaitForExit(), Is.Zero);
+        server.Terminate();
+        Assert.That(server.WaitForExit(), Is.Zero);
+    }
+
+    [Test]
+    public void AtTheEndOfItsInputTheClientHalfClosesAndPrintsWhatTheServerSendsAfterwards()
+    {
+        // A server that answers only once the client has finished sending: the reply can arrive
+        // only after the client's end of input, so a client that quit there would print nothing.
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen();
+        using var client = new SampleProcess("client", "--port", ((IPEndPoint)listener.LocalEndPoint!).Port.ToString());
+        client.WriteLine("one");
+        client.WriteLine("two");
+        client.CloseInput();
+
+        using var accepted = listener.Accept();
+        accepted.ReceiveTimeout = 10_000;
+        string received = ReceiveText(accepted, int.MaxValue); // to the client's half-close
+        accepted.Send(Encoding.UTF8.GetBytes($"got {received.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length} lines\n"));
+        accepted.Shutdown(SocketShutdown.Both);
+
+        Assert.That(received, Is.EqualTo("one\ntwo\n"));
+        Assert.That(client.ReadLine(), Is.EqualTo("got 2 lines"));
+        Assert.That(client.WaitForExit(), Is.Zero);
+    }
+
+    [Test]
+    public void AClientThatCannotConnectSaysSoInOneLineAndExitsOne()
+    {
+        int closedPort;
+        using (var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp))
+        {
+            probe.Bind(new IPEndPoint(IPAddress.Loopback, 0)); // a port nobody listens on
+            closedPort = ((IPEndPoint)probe.LocalEndPoint!).Port;
+        }
+        using var client = new SampleProcess("client", "--port", closedPort.ToString());
+
+        Assert.That(client.WaitForExit(), Is.EqualTo(1));
+        Assert.That(client.Errors, Is.EqualTo(new[] { $"client: cannot connect to 127.0.0.1:{closedPort}: Connection refused." }));
+    }
+
+    [Test]
+    public void AUsageErrorIsOneLineOnStandardErrorAndExitCodeTwo()
+    {
+        using var process = new SampleProcess("counter", "--interval", "0");
+
+        Assert.That(process.WaitForExit(), Is.EqualTo(2));
+        Assert.That(process.Errors, Is.EqualTo(new[] { "counter: --interval must be a number of seconds above 0 and at most 86400 (got 0)." }));
+        Assert.That(process.ReadRemainingLines(), Is.Empty, "no help text on standard output");
+    }
 }
