@@ -24,7 +24,7 @@ public class HostSampleTests
         // Real time: the announcement comes from the host's PeriodicTimer on the thread pool,
         // which is the point of the sample. 50 ms interval, bounded waits.
         var options = new ChatHostOptions(new IPEndPoint(IPAddress.Loopback, 0), "Hosted", TimeSpan.FromMilliseconds(50));
-        using var host = HostSample.Build(options);
+        using var host = HostSample.Build(options, ["--Logging:LogLevel:Default=Warning"]); // a passing test prints no logs
         host.Start();
         var chat = host.Services.GetRequiredService<ChatHostedService>();
 

@@ -40,14 +40,13 @@ public class SampleProcessTests
     {
         using var process = new SampleProcess(sample, "--port", "0");
         int port = process.ReadListeningPort();
-        using (var socket = Connect(port))
-        {
-            socket.Send("hello\n"u8);
-            Assert.That(ReceiveText(socket, Encoding.UTF8.GetByteCount("hello\n")), Is.EqualTo("hello\n"));
-        }
+        using var socket = Connect(port);
+        socket.Send("hello\n"u8);
+        Assert.That(ReceiveText(socket, Encoding.UTF8.GetByteCount("hello\n")), Is.EqualTo("hello\n"));
 
         process.Terminate();
 
+        Assert.That(socket.Receive(new byte[16]), Is.Zero, "an echo server closes without a goodbye: the client reads the end of the stream");
         Assert.That(process.WaitForExit(), Is.Zero);
     }
 
@@ -61,11 +60,16 @@ public class SampleProcessTests
         Assert.That(ReceiveText(socket, Encoding.UTF8.GetByteCount("Welcome to Proc Chat\nEnter username: ")), Is.EqualTo("Welcome to Proc Chat\nEnter username: "));
         socket.Send("pat\n"u8);
         Assert.That(ReceiveText(socket, Encoding.UTF8.GetByteCount("User 'pat' has joined the room\n")), Is.EqualTo("User 'pat' has joined the room\n"));
+        using var unnamed = Connect(port);
+        Assert.That(ReceiveText(unnamed, Encoding.UTF8.GetByteCount("Welcome to Proc Chat\nEnter username: ")), Is.EqualTo("Welcome to Proc Chat\nEnter username: "));
 
         process.Terminate();
 
-        Assert.That(ReceiveText(socket, Encoding.UTF8.GetByteCount("Server is shutting down.\n")), Is.EqualTo("Server is shutting down.\n"));
-        Assert.That(socket.Receive(new byte[16]), Is.Zero, "then the server closes the connection");
+        foreach (var client in new[] { socket, unnamed })
+        {
+            Assert.That(ReceiveText(client, Encoding.UTF8.GetByteCount("Server is shutting down.\n")), Is.EqualTo("Server is shutting down.\n"));
+            Assert.That(client.Receive(new byte[16]), Is.Zero, "then the server closes the connection");
+        }
         Assert.That(process.WaitForExit(), Is.Zero);
     }
 
