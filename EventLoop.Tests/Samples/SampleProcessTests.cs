@@ -167,4 +167,30 @@ public class SampleProcessTests
         Assert.That(process.Errors, Is.EqualTo(new[] { "counter: --interval must be a number of seconds above 0 and at most 86400 (got 0)." }));
         Assert.That(process.ReadRemainingLines(), Is.Empty, "no help text on standard output");
     }
+
+    [TestCase("chat")]
+    [TestCase("chat-protocol")]
+    public void ARealNcClientWithCrlfLineEndingsChats(string sample)
+    {
+        if (!File.Exists("/usr/bin/nc") && !File.Exists("/bin/nc")) Assert.Ignore("nc is not installed (Debian: apt-get install netcat-openbsd)");
+        using var server = new SampleProcess(sample, "--port", "0");
+        int port = server.ReadListeningPort();
+        var start = new System.Diagnostics.ProcessStartInfo("nc", ["-C", "-N", "127.0.0.1", port.ToString()])
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        using var nc = System.Diagnostics.Process.Start(start)!;
+        nc.StandardInput.Write("ncuser\n" + new string('x', 4096) + "\nhello\n"); // -C sends each line with CRLF
+        nc.StandardInput.Close();                                                   // -N: then half-close
+
+        var output = nc.StandardOutput.ReadToEndAsync();
+        Assert.That(nc.WaitForExit(30_000), Is.True, "nc ended once the server closed");
+        Assert.That(output.Result, Is.EqualTo(
+            "Welcome to EventLoop Chat\nEnter username: User 'ncuser' has joined the room\n" +
+            $"ncuser: {new string('x', 4096)}\nncuser: hello\n"));
+        server.Terminate();
+        Assert.That(server.WaitForExit(), Is.Zero);
+    }
 }
