@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using EventLoop.Benchmarks.Echo;
+using EventLoop.Benchmarks.Load;
 
 namespace EventLoop.Benchmarks.Burst;
 
@@ -43,7 +44,7 @@ internal sealed class BurstTarget : IAsyncDisposable
     {
         if (name == Baseline)
         {
-            var baseline = await ServerProcess.StartAsync(ServerKind.Dotnet, pin: false, TimeSpan.FromMinutes(5));
+            var baseline = await ServerProcess.StartAsync("echo-server", ServerKind.Dotnet.Name(), pin: false, TimeSpan.FromMinutes(5));
             return new BurstTarget(null, baseline, baseline.Port);
         }
         // Standard error is read and dropped: the samples' own logs are not the benchmark's output.

@@ -33,7 +33,7 @@ public class ServerLimitsTests
         Assert.That(refused.WaitForExit(), Is.EqualTo(1));
         Assert.That(refused.Errors, Has.Count.EqualTo(1), string.Join('\n', refused.Errors));
         Assert.That(refused.Errors[0], Does.StartWith($"Cannot listen on 127.0.0.1:{port}: address already in use"), "the reason, not a log line with a stack trace");
-        running.Signal(15);
+        running.Terminate();
         Assert.That(running.WaitForExit(), Is.Zero);
     }
 
@@ -88,7 +88,7 @@ public class ServerLimitsTests
 
         Assert.That(served, Is.GreaterThan(0), "some clients were served during the flood");
         Assert.That(answered, Is.True, "a new client is served once the flood is over");
-        server.Signal(15);
+        server.Terminate();
         Assert.That(server.WaitForExit(), Is.Zero, string.Join('\n', server.Errors));
         Assert.That(server.Errors.Where(line => line.Contains(" fail: ") || line.Contains(" crit: ") || line.Contains("PAL_SEH")), Is.Empty);
         return served;
