@@ -158,7 +158,7 @@ internal sealed class FloorChatServer : IChatServer
 
     private void Join(FloorChatClient client, string name)
     {
-        byte[]? refusal = !ChatText.IsValidName(name) ? ChatWireText.NameInvalid : _names.Contains(name) ? ChatWireText.NameTaken : null;
+        byte[]? refusal = !ChatNames.IsValid(name) ? ChatWireText.NameInvalid : _names.Contains(name) ? ChatWireText.NameTaken : null;
         if (refusal is not null)
         {
             Send(client, refusal);
