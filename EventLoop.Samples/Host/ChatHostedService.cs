@@ -1,56 +1,41 @@
 using System.Net;
+using EventLoop.Hosting;
 using EventLoop.Net;
 using EventLoop.Samples.Chat;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace EventLoop.Samples.Host;
 
 /// <summary>
-/// The chat server as a hosted service: its own loop on its own thread. The host's other code
-/// reaches the room only through <see cref="AnnounceAsync"/>, which hops onto the loop.
+/// The chat server as a hosted service: its own loop on its own thread (EventLoop.Hosting). The
+/// host's start waits until it listens; the host's other code reaches the room only through
+/// <see cref="AnnounceAsync"/>, which hops onto the loop.
 /// </summary>
-public sealed class ChatHostedService(ILoggerFactory logging, ChatHostOptions options) : IHostedService, IDisposable
+public sealed class ChatHostedService(ILoggerFactory logging, ChatHostOptions options)
+    : LoopHostedService(new LoopOptions { LoggerFactory = logging })
 {
-    private LoopThread? _loop;
-    private ChatRoom? _room;
+    private readonly ILogger _log = logging.CreateLogger("host.chat");
+    private ChatRoom? _room;   // loop thread only
+    private Server? _server;   // loop thread only
 
-    /// <summary>Where the server listens, once started.</summary>
+    /// <summary>Where the server listens, once the host has started.</summary>
     public EndPoint? LocalEndPoint { get; private set; }
 
     /// <inheritdoc />
-    public async Task StartAsync(CancellationToken cancellationToken)
+    protected override async LoopTask InitializeAsync(Loop loop)
     {
-        var listening = new TaskCompletionSource<EndPoint>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _loop = new LoopThread("chat loop", loop => ServeAsync(loop, listening), new LoopOptions { LoggerFactory = logging });
-        LocalEndPoint = await listening.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var room = _room = new ChatRoom(_log);
+        _server = await loop.StartServerAsync(c => ChatSample.HandleAsync(c, room, options.ServerName), options.EndPoint);
+        LocalEndPoint = _server.LocalEndPoint;
     }
 
-    private async LoopTask ServeAsync(Loop loop, TaskCompletionSource<EndPoint> listening)
-    {
-        var log = logging.CreateLogger("host.chat");
-        _room = new ChatRoom(log);
-        var room = _room;
-        var server = await loop.StartServerAsync(c => ChatSample.HandleAsync(c, room, options.ServerName), options.EndPoint);
-        listening.TrySetResult(server.LocalEndPoint);
-        await ServerLifetime.ServeUntilCancelledAsync(loop, server, log, "host", room.ShutDown);
-    }
+    /// <inheritdoc />
+    protected override LoopTask ExecuteAsync(Loop loop) =>
+        ServerLifetime.ServeUntilCancelledAsync(loop, _server!, _log, "host", _room!.ShutDown);
 
     /// <summary>Posts an announcement into the room, from any thread.</summary>
     public Task AnnounceAsync(string text) =>
-        _loop is null
-            ? Task.CompletedTask
-            : _loop.InvokeAsync(() =>
-            {
-                _room!.Broadcast(ChatText.Message("server", text));
-                return LoopTask.FromResult(true);
-            });
-
-    /// <inheritdoc />
-    public Task StopAsync(CancellationToken cancellationToken) => _loop?.StopAsync() ?? Task.CompletedTask;
-
-    /// <inheritdoc />
-    public void Dispose() => _loop?.Dispose();
+        LoopThread.InvokeAsync(() => _room!.Broadcast(ChatText.Message("server", text)));
 }
 
 /// <summary>Settings of the hosted chat server.</summary>

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Net;
+using System.Net.Sockets;
+using EventLoop.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -8,7 +10,7 @@ namespace EventLoop.Samples.Host;
 
 /// <summary>
 /// The loop embedded in a host application: a Microsoft.Extensions.Hosting generic host runs
-/// the chat server as a hosted service on its own loop thread, and another hosted service
+/// the chat server as a hosted service on its own loop thread (EventLoop.Hosting), and another hosted service
 /// posts an announcement into the room every 30 s. Ctrl+C stops host and loop together.
 /// </summary>
 public static class HostSample
@@ -26,8 +28,7 @@ public static class HostSample
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<ChatHostedService>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<ChatHostedService>());
+        builder.Services.AddLoopHostedService<ChatHostedService>(); // injectable, and started/stopped with the host
         builder.Services.AddHostedService<AnnouncementService>();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
         return builder.Build();
@@ -43,7 +44,15 @@ public static class HostSample
         {
             var options = new ChatHostOptions(command.EndPoint(parsed), Chat.ChatText.DefaultServerName, TimeSpan.FromSeconds(parsed.GetValue(every)));
             using var host = Build(options);
-            host.Start(); // the chat service prints where it listens once it does
+            try
+            {
+                host.Start(); // waits until the chat service listens (it prints where)
+            }
+            catch (SocketException e) when (SampleRunner.CannotListen(e))
+            {
+                Console.Error.WriteLine(e.Message); // as every server sample: the reason, exit code 1
+                return 1;
+            }
             host.WaitForShutdown(); // the host's console lifetime handles Ctrl+C and SIGTERM
             return 0;
         });

@@ -40,7 +40,7 @@ public static class SampleRunner
             Console.Error.WriteLine(e.Message); // explained: one line, no stack trace
             return e.ExitCode;
         }
-        catch (SocketException e) when (e.SocketErrorCode is SocketError.AddressAlreadyInUse or SocketError.AccessDenied or SocketError.AddressNotAvailable)
+        catch (SocketException e) when (CannotListen(e))
         {
             // Cannot listen where asked: the message names the endpoint; a stack trace adds nothing.
             Console.Error.WriteLine(e.Message);
@@ -52,6 +52,10 @@ public static class SampleRunner
             return 1;
         }
     }
+
+    /// <summary>A server could not listen where asked: the message names the endpoint, and a stack trace adds nothing.</summary>
+    public static bool CannotListen(SocketException e) =>
+        e.SocketErrorCode is SocketError.AddressAlreadyInUse or SocketError.AccessDenied or SocketError.AddressNotAvailable;
 
     private static async LoopTask RunUntilSignalled(Loop loop, ILoggerFactory logging, Func<Loop, ILoggerFactory, LoopTask> main)
     {

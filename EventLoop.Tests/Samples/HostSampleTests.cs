@@ -43,6 +43,23 @@ public class HostSampleTests
         Assert.That(socket.Receive(new byte[1]), Is.Zero);
     }
 
+    [Test]
+    public void APortInUse_FailsTheHostsStart_WithExitCodeOneAndTheReason()
+    {
+        // The chat service listens in its InitializeAsync, which the host's start waits for:
+        // a port in use fails the start (it used to leave the process waiting forever).
+        using var taken = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        taken.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        taken.Listen();
+        int port = ((IPEndPoint)taken.LocalEndPoint!).Port;
+
+        using var refused = new SampleProcess("host", "--port", port.ToString());
+
+        Assert.That(refused.WaitForExit(), Is.EqualTo(1));
+        // The host's own error log line may come before or after it (its console logger writes from a queue).
+        Assert.That(refused.Errors, Has.Some.StartsWith($"Cannot listen on 127.0.0.1:{port}: address already in use"), string.Join('\n', refused.Errors));
+    }
+
     [TestCase(true, TestName = "TheRealHostProcessExitsZeroOnCtrlC")]
     [TestCase(false, TestName = "TheRealHostProcessExitsZeroOnSigterm")]
     [Platform("Linux")]
