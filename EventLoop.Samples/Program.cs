@@ -5,6 +5,7 @@ using EventLoop.Samples.Counter;
 using EventLoop.Samples.Echo;
 using EventLoop.Samples.Fib;
 using EventLoop.Samples.Host;
+using EventLoop.Samples.Http;
 using EventLoop.Samples.Wc;
 
 // One console app, one sub-command a sample. `--help` lists them.
@@ -19,6 +20,14 @@ var root = new RootCommand("EventLoop samples: small programs that show the loop
     CounterSample.CreateCommand(),
     FibSample.CreateCommand(),
     HostSample.CreateCommand(),
+    HttpSample.CreateCommand(),
     WcSample.CreateCommand(),
 };
-return root.Parse(args).Invoke(new InvocationConfiguration { ProcessTerminationTimeout = null });
+var parsed = root.Parse(args);
+if (parsed.Errors.Count > 0 && args.Length > 0) // no arguments at all: the help below says what to type
+{
+    // A bad option value or an unknown option: one line saying what is wrong, exit code 2 (as getopt tools do).
+    Console.Error.WriteLine(parsed.Errors[0].Message);
+    return 2;
+}
+return parsed.Invoke(new InvocationConfiguration { ProcessTerminationTimeout = null });

@@ -12,7 +12,11 @@ public sealed class ServerCommand
     /// <summary>Creates the sub-command with its shared options.</summary>
     public ServerCommand(string name, string description, int defaultPort)
     {
-        _port = new Option<int>("--port") { Description = $"Port to listen on (0 picks a free one)", DefaultValueFactory = _ => defaultPort };
+        _port = OptionChecks.Range("--port", "Port to listen on (0 picks a free one)", defaultPort, 0, 65535);
+        _host.Validators.Add(result =>
+        {
+            if (!IPAddress.TryParse(result.GetValueOrDefault<string>(), out _)) result.AddError($"--host must be an IP address, not '{result.GetValueOrDefault<string>()}'.");
+        });
         Command = new Command(name, description) { _host, _port };
     }
 
@@ -22,8 +26,6 @@ public sealed class ServerCommand
     /// <summary>The endpoint the parsed options name.</summary>
     public IPEndPoint EndPoint(ParseResult parsed)
     {
-        int port = parsed.GetValue(_port);
-        if (port is < 0 or > 65535) throw new ArgumentOutOfRangeException(nameof(port), port, "--port must be 0-65535.");
-        return new IPEndPoint(IPAddress.Parse(parsed.GetValue(_host)!), port);
+        return new IPEndPoint(IPAddress.Parse(parsed.GetValue(_host)!), parsed.GetValue(_port)); // both checked while parsing
     }
 }
