@@ -31,7 +31,7 @@ internal static class HttpRoutes
     {
         var resource = path switch
         {
-            _ when path.SequenceEqual("/"u8) => Resource.Hello,
+            _ when path.IsEmpty || path.SequenceEqual("/"u8) => Resource.Hello, // "http://host" names the root
             _ when path.SequenceEqual("/json"u8) => Resource.Json,
             _ when path.SequenceEqual("/echo"u8) => Resource.Echo,
             _ when path.SequenceEqual("/stats"u8) => Resource.Stats,
