@@ -14,6 +14,7 @@ var root = new RootCommand("EventLoop samples: small programs that show the loop
     EchoSample.CreateCommand(),
     EchoProtocolSample.CreateCommand(),
     EchoSocketsSample.CreateCommand(),
+    EchoDispatcherSample.CreateCommand(),
     ChatSample.CreateCommand(),
     ChatProtocolSample.CreateCommand(),
     ClientSample.CreateCommand(),

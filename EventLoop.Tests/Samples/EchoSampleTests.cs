@@ -6,10 +6,11 @@ using EventLoop.Tests.Net;
 
 namespace EventLoop.Tests.Samples;
 
-/// <summary>The three echo servers, in-process over loopback: 10 clients at once, 1 MiB each, every byte back in order.</summary>
+/// <summary>The four echo servers, in-process over loopback: 10 clients at once, 1 MiB each, every byte back in order.</summary>
 [TestFixture("echo")]
 [TestFixture("echo-protocol")]
 [TestFixture("echo-sockets")]
+[TestFixture("echo-dispatcher")]
 public class EchoSampleTests(string style) : NetTestBase
 {
     private async LoopTask<(EndPoint EndPoint, Action Stop)> StartAsync()
@@ -25,6 +26,13 @@ public class EchoSampleTests(string style) : NetTestBase
             {
                 var server = await Loop.CreateServerAsync(() => new EchoProtocolSample.EchoProtocol(), Loopback0);
                 return (server.LocalEndPoint, server.Close);
+            }
+            case "echo-dispatcher":
+            {
+                var map = new DispatcherMap();
+                var server = new EchoDispatcherSample.EchoServer(Loop, Loopback0, map, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+                server.Start();
+                return (server.LocalEndPoint, map.CloseAll);
             }
             default:
             {
