@@ -4,6 +4,7 @@ using EventLoop.Samples.Client;
 using EventLoop.Samples.Counter;
 using EventLoop.Samples.Echo;
 using EventLoop.Samples.Fib;
+using EventLoop.Samples.Gateway;
 using EventLoop.Samples.Host;
 using EventLoop.Samples.Http;
 using EventLoop.Samples.Wc;
@@ -20,6 +21,7 @@ var root = new RootCommand("EventLoop samples: small programs that show the loop
     ClientSample.CreateCommand(),
     CounterSample.CreateCommand(),
     FibSample.CreateCommand(),
+    GatewaySample.CreateCommand(),
     HostSample.CreateCommand(),
     HttpSample.CreateCommand(),
     WcSample.CreateCommand(),
