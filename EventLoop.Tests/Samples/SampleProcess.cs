@@ -66,6 +66,7 @@ public sealed class SampleProcess : IDisposable
     public int WaitForExit()
     {
         if (!_process.WaitForExit(Patience)) throw new TimeoutException("the sample did not exit");
+        _process.WaitForExit(); // and let the standard error reader take the last lines
         return _process.ExitCode;
     }
 
