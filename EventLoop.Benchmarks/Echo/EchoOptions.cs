@@ -35,7 +35,8 @@ internal sealed record EchoOptions
           --warmup SEC      unmeasured warm-up before it, for tiered JIT to settle (default 4)
           --servers LIST    comma-separated, from floor,streams,protocol,sockets,dotnet (the
                             default) and streams-select,protocol-select (loop servers on
-                            Socket.Select instead of epoll)
+                            Socket.Select instead of epoll) and gateway (the gateway
+                            sample in front of a streams echo in another process)
           --idle N          before the load, open N idle connections (never sending) and report the
                             server's managed memory per idle connection (default 0)
           --rounds N        measure every server N times, interleaved, and report medians (default 1)

@@ -5,7 +5,7 @@ using System.Text;
 namespace EventLoop.Benchmarks.Echo;
 
 /// <summary>
-/// The hidden <c>echo-server --kind floor|streams|protocol|sockets|dotnet [--port 0] [--max-seconds N]</c>
+/// The hidden <c>echo-server --kind floor|streams|protocol|sockets|dotnet|gateway [--port 0] [--max-seconds N]</c>
 /// sub-mode: one echo server in a process of its own, so its CPU time and allocations are its
 /// own. It speaks a line protocol with the generator — out: <c>port N</c>, in: <c>start</c>
 /// (answers <c>started</c>), <c>stop</c> (answers with the window's numbers, see
@@ -43,6 +43,7 @@ internal static class EchoServerMode
         {
             ServerKind.Floor => new FloorEchoServer(port),
             ServerKind.Dotnet => new DotnetEchoServer(port),
+            ServerKind.Gateway => new GatewayEchoServer(port),
             _ => new LoopEchoServer(kind.Value, port),
         };
         using var stdout = Console.OpenStandardOutput();
@@ -104,7 +105,7 @@ internal static class EchoServerMode
     /// stream: unlike Console.ReadLine this allocates nothing, and the "stop" command is read
     /// inside the measured window. Null at end of input.
     /// </summary>
-    private static int? ReadLine(Stream input, byte[] line)
+    internal static int? ReadLine(Stream input, byte[] line)
     {
         int length = 0;
         Span<byte> one = stackalloc byte[1];

@@ -21,11 +21,13 @@ internal sealed class ServerProcess : IDisposable
 
     public int Port { get; }
 
-    public static async Task<ServerProcess> StartAsync(ServerKind kind, bool pin, TimeSpan maxLifetime)
+    public static Task<ServerProcess> StartAsync(ServerKind kind, bool pin, TimeSpan maxLifetime) =>
+        StartAsync(["echo-server", "--kind", kind.Name(), "--port", "0", "--max-seconds", ((int)maxLifetime.TotalSeconds).ToString(CultureInfo.InvariantCulture)], kind.Name(), pin);
+
+    /// <summary>Starts this executable in a server sub-mode (<paramref name="modeArgs"/>) that speaks the same line protocol.</summary>
+    public static async Task<ServerProcess> StartAsync(string[] modeArgs, string name, bool pin)
     {
-        var psi = SelfProcess.StartInfo(
-            ["echo-server", "--kind", kind.Name(), "--port", "0", "--max-seconds", ((int)maxLifetime.TotalSeconds).ToString(CultureInfo.InvariantCulture)],
-            pin ? SelfProcess.ServerCpu.ToString(CultureInfo.InvariantCulture) : null);
+        var psi = SelfProcess.StartInfo(modeArgs, pin ? SelfProcess.ServerCpu.ToString(CultureInfo.InvariantCulture) : null);
         psi.RedirectStandardInput = true;
         psi.RedirectStandardOutput = true; // stderr is inherited: server errors show up in the run's output
         psi.Environment.Remove(SelfProcess.GeneratorMarker);
@@ -34,7 +36,7 @@ internal sealed class ServerProcess : IDisposable
         try
         {
             string line = await ReadLineAsync(process, "its port");
-            if (!line.StartsWith("port ", StringComparison.Ordinal)) throw new InvalidOperationException($"The {kind.Name()} server said '{line}', expected its port.");
+            if (!line.StartsWith("port ", StringComparison.Ordinal)) throw new InvalidOperationException($"The {name} server said '{line}', expected its port.");
             return new ServerProcess(process, int.Parse(line.AsSpan(5), CultureInfo.InvariantCulture));
         }
         catch
