@@ -46,6 +46,12 @@ internal static class EchoServerMode
             ServerKind.Gateway => new GatewayEchoServer(port),
             _ => new LoopEchoServer(kind.Value, port),
         };
+        return Serve(server);
+    }
+
+    /// <summary>Announces <paramref name="server"/>'s port and answers the generator's commands until "exit" or end of input (other server modes use it too).</summary>
+    internal static int Serve(IEchoServer server)
+    {
         using var stdout = Console.OpenStandardOutput();
         using var stdin = Console.OpenStandardInput();
         stdout.Write(Encoding.ASCII.GetBytes($"port {server.Port}\n"));
@@ -105,7 +111,7 @@ internal static class EchoServerMode
     /// stream: unlike Console.ReadLine this allocates nothing, and the "stop" command is read
     /// inside the measured window. Null at end of input.
     /// </summary>
-    internal static int? ReadLine(Stream input, byte[] line)
+    private static int? ReadLine(Stream input, byte[] line)
     {
         int length = 0;
         Span<byte> one = stackalloc byte[1];
