@@ -108,8 +108,8 @@ internal static class HttpCommand
     private static string Table(IReadOnlyList<Result[]> rounds)
     {
         var text = new StringBuilder();
-        text.AppendLine("| Server | requests/s | p50 | p99 | server CPU µs/request | requests per server CPU-second | vs Kestrel | B allocated/request | server CPU busy |");
-        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        text.AppendLine("| Server | requests/s | p50 | p99 | server CPU µs/request | requests per server CPU-second | vs Kestrel | B allocated/request | server CPU busy | wrk timeouts (> 2 s) |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var kind in rounds[0].Select(r => r.Kind))
         {
             var runs = rounds.Select(round => round.Single(r => r.Kind == kind)).ToArray();
@@ -125,7 +125,8 @@ internal static class HttpCommand
                 Range(runs.Select(r => r.RequestsPerCpuSecond), "N0"),
                 ratios.Length == 0 ? "n/a" : Range(ratios, "0.00"),
                 F("{0:0.###}", runs.Max(r => r.BytesPerRequest)),
-                F("{0:0%}", Median(runs.Select(r => r.Busy))) + " |"));
+                F("{0:0%}", Median(runs.Select(r => r.Busy))),
+                F("{0:N0}", runs.Sum(r => r.Wrk.Timeouts)) + " |"));
         }
         return text.ToString();
     }
