@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using EventLoop.Benchmarks.Load;
 using EventLoop.Net;
 using EventLoop.Samples.Gateway;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
-using EventLoop.Benchmarks.Echo;
+using EventLoop.Benchmarks.Load;
 
 namespace EventLoop.Benchmarks.Http;
 
@@ -77,7 +77,7 @@ internal static class HttpCommand
 
     private static async Task<Result> MeasureAsync(HttpServerKind kind, HttpOptions options, bool pin)
     {
-        using var server = await ServerProcess.StartAsync(["http-server", "--kind", kind.Name(), "--port", "0"], kind.Name(), pin);
+        using var server = await ServerProcess.StartAsync(HttpServerMode.Mode, kind.Name(), pin, TimeSpan.FromSeconds(options.Warmup + options.Duration + 120));
         if (options.Warmup > 0) Wrk(server.Port, options.Connections, options.Warmup, pin);
         await server.StartWindowAsync();
         var wrk = Wrk(server.Port, options.Connections, options.Duration, pin);

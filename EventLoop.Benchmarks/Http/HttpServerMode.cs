@@ -1,33 +1,30 @@
-using System.Globalization;
+using System.Text;
 using EventLoop.Benchmarks.Echo;
+using EventLoop.Benchmarks.Load;
 
 namespace EventLoop.Benchmarks.Http;
 
 /// <summary>
-/// The hidden <c>http-server --kind loop|kestrel [--port 0]</c> sub-mode: one HTTP server in a
-/// process of its own, speaking the echo servers' line protocol with the driver
-/// (<see cref="EchoServerMode.Serve"/>). It exits by itself after five minutes, so an orphan never
-/// outlives a crashed parent for long.
+/// The hidden <c>http-server --kind loop|kestrel [--port 0] [--max-seconds N]</c> sub-mode: one HTTP
+/// server in a process of its own, driven as <see cref="ServerControl"/> describes (it prints
+/// <c>port N</c> first).
 /// </summary>
 internal static class HttpServerMode
 {
+    public const string Mode = "http-server";
+
     public static int Run(string[] args)
     {
-        HttpServerKind? kind = null;
-        int port = 0;
-        for (int i = 0; i + 1 < args.Length; i += 2)
+        var arguments = ServerControl.Parse(Mode, args);
+        var kind = HttpServerKinds.Parse(arguments.Kind);
+        using var watchdog = ServerControl.StartWatchdog(Mode, arguments.MaxSeconds);
+        using IEchoServer server = kind == HttpServerKind.Loop ? new LoopHttpServer(arguments.Port) : new KestrelHttpServer(arguments.Port);
+        using (var stdout = Console.OpenStandardOutput())
         {
-            switch (args[i])
-            {
-                case "--kind": kind = HttpServerKinds.Parse(args[i + 1]); break;
-                case "--port": port = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
-                default: throw new ArgumentException($"Unknown http-server option {args[i]}.");
-            }
+            stdout.Write(Encoding.ASCII.GetBytes($"port {server.Port}\n"));
+            stdout.Flush();
         }
-        if (kind is null) throw new ArgumentException("http-server needs --kind loop|kestrel.");
-        using var watchdog = new Timer(_ => Environment.Exit(3), null, TimeSpan.FromMinutes(5), Timeout.InfiniteTimeSpan);
-
-        using IEchoServer server = kind == HttpServerKind.Loop ? new LoopHttpServer(port) : new KestrelHttpServer(port);
-        return EchoServerMode.Serve(server);
+        ServerControl.Serve(() => 0); // wrk's connections are not counted here
+        return 0;
     }
 }

@@ -31,9 +31,18 @@ public static class HttpSample
     {
         var defaults = new HttpLimits();
         var command = new ServerCommand("http", $"HTTP/1.1 server: GET /, GET /json, POST /echo, GET /stats (default port {DefaultPort})", DefaultPort);
-        var idle = OptionChecks.Seconds("--idle-timeout", "Close a keep-alive connection idle this long", defaults.IdleTimeout.TotalSeconds);
-        var header = OptionChecks.Seconds("--header-timeout", "Answer 408 if a request's headers take longer than this", defaults.HeaderTimeout.TotalSeconds);
-        var maxBody = OptionChecks.Range("--max-body", "Largest request body in bytes (413 above)", defaults.MaxBodyBytes, 0, 256 * 1024 * 1024);
+        var idle = new Option<double>("--idle-timeout")
+        {
+            Description = "Close a keep-alive connection idle this long (seconds)", DefaultValueFactory = _ => defaults.IdleTimeout.TotalSeconds,
+        }.MustBeAnInterval();
+        var header = new Option<double>("--header-timeout")
+        {
+            Description = "Answer 408 if a request's headers take longer than this (seconds)", DefaultValueFactory = _ => defaults.HeaderTimeout.TotalSeconds,
+        }.MustBeAnInterval();
+        var maxBody = new Option<int>("--max-body")
+        {
+            Description = "Largest request body in bytes (413 above)", DefaultValueFactory = _ => defaults.MaxBodyBytes,
+        }.MustBeBetween(0, 256 * 1024 * 1024);
         command.Command.Add(idle);
         command.Command.Add(header);
         command.Command.Add(maxBody);

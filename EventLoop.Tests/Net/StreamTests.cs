@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using EventLoop.Net;
+using Microsoft.Extensions.Logging;
 
 namespace EventLoop.Tests.Net;
 
@@ -308,6 +309,7 @@ public class StreamTests(SelectorKind selector) : NetTestBase(selector)
     [Test]
     public void AHandlerThatThrowsClosesOnlyItsConnection()
     {
+        ExpectErrorLogs = true;
         var replies = Run(async () =>
         {
             var server = await Loop.StartServerAsync(async c =>
@@ -328,6 +330,7 @@ public class StreamTests(SelectorKind selector) : NetTestBase(selector)
 
         Assert.That(replies.badReply, Is.Null, "the failing handler's connection was closed");
         Assert.That(replies.goodReply, Is.EqualTo("ok fine"));
+        Assert.That(Logs.Entries.Single(e => e.Level == LogLevel.Error).Exception?.Message, Is.EqualTo("handler bug"), "the failure was logged");
     }
 
     [Test]

@@ -24,7 +24,7 @@ public class EchoDispatcherProcessTests
             Assert.That(System.Text.Encoding.ASCII.GetString(buffer, 0, total), Is.EqualTo("hello\n"));
         }
 
-        process.Signal(15);
+        process.Terminate();
 
         Assert.That(process.WaitForExit(), Is.Zero);
     }

@@ -52,8 +52,8 @@ public class GatewayProcessTests
         var results = payloads.AsParallel().WithDegreeOfParallelism(50).Select(p => EchoThrough(gatewayPort, p)).ToArray();
 
         for (int i = 0; i < payloads.Length; i++) Assert.That(results[i].SequenceEqual(payloads[i]), Is.True, $"client {i}");
-        gateway.Signal(15);
-        echo.Signal(15);
+        gateway.Terminate();
+        echo.Terminate();
         Assert.That(gateway.WaitForExit(), Is.Zero);
         Assert.That(echo.WaitForExit(), Is.Zero);
         var sessions = gateway.Errors.Where(line => line.Contains("1048576 bytes up, 1048576 bytes down")).ToList();

@@ -18,7 +18,7 @@ public class GatewayTests : NetTestBase
         return (await Loop.StartServerAsync(_gateway.HandleAsync, Loopback0)).LocalEndPoint;
     }
 
-    private async LoopTask<EndPoint> StartEchoAsync() => (await Loop.StartServerAsync(EchoSample.HandleAsync, Loopback0)).LocalEndPoint;
+    private async LoopTask<EndPoint> StartEchoAsync() => (await Loop.StartServerAsync(c => EchoSample.HandleAsync(c, NullLogger.Instance), Loopback0)).LocalEndPoint;
 
     /// <summary>A port nothing listens on: bound, then closed.</summary>
     private static EndPoint DeadEndPoint()
@@ -81,7 +81,7 @@ public class GatewayTests : NetTestBase
         {
             int[] seen = new int[2];
             async LoopTask<EndPoint> Backend(int index) =>
-                (await Loop.StartServerAsync(c => { seen[index]++; return EchoSample.HandleAsync(c); }, Loopback0)).LocalEndPoint;
+                (await Loop.StartServerAsync(c => { seen[index]++; return EchoSample.HandleAsync(c, NullLogger.Instance); }, Loopback0)).LocalEndPoint;
             var gateway = await StartGatewayAsync(await Backend(0), await Backend(1));
             for (int i = 0; i < 6; i++) await EchoThroughAsync(gateway, [1, 2, 3]);
             return seen;

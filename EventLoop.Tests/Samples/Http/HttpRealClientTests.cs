@@ -28,7 +28,7 @@ public class HttpRealClientTests
     [OneTimeTearDown]
     public void StopServer()
     {
-        _server.Signal(15);
+        _server.Terminate();
         int exitCode = _server.WaitForExit();
         _server.Dispose();
         Assert.That(exitCode, Is.Zero, "http exits 0 on SIGTERM");
