@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
 using EventLoop.Benchmarks.Load;
@@ -113,39 +112,20 @@ internal static class HttpCommand
         foreach (var kind in rounds[0].Select(r => r.Kind))
         {
             var runs = rounds.Select(round => round.Single(r => r.Kind == kind)).ToArray();
-            var ratios = rounds.Where(round => round.Any(r => r.Kind == HttpServerKind.Kestrel))
-                .Select(round => round.Single(r => r.Kind == kind).RequestsPerCpuSecond / round.Single(r => r.Kind == HttpServerKind.Kestrel).RequestsPerCpuSecond)
-                .ToArray();
             text.AppendLine(string.Join(" | ",
                 "| " + kind.Title(),
-                Range(runs.Select(r => r.Wrk.RequestsPerSecond), "N0"),
-                F("{0:0} µs", Median(runs.Select(r => r.Wrk.P50.TotalMicroseconds))),
-                F("{0:0} µs", Median(runs.Select(r => r.Wrk.P99.TotalMicroseconds))),
-                Range(runs.Select(r => r.CpuMicrosecondsPerRequest), "0.00"),
-                Range(runs.Select(r => r.RequestsPerCpuSecond), "N0"),
-                ratios.Length == 0 ? "n/a" : Range(ratios, "0.00"),
-                F("{0:0.###}", runs.Max(r => r.BytesPerRequest)),
-                F("{0:0%}", Median(runs.Select(r => r.Busy))),
-                F("{0:N0}", runs.Sum(r => r.Wrk.Timeouts)) + " |"));
+                ReportCells.WithRange(runs.Select(r => r.Wrk.RequestsPerSecond).ToArray(), "N0"),
+                ReportCells.Micro(ReportCells.Median(runs.Select(r => r.Wrk.P50.TotalMicroseconds))),
+                ReportCells.Micro(ReportCells.Median(runs.Select(r => r.Wrk.P99.TotalMicroseconds))),
+                ReportCells.WithRange(runs.Select(r => r.CpuMicrosecondsPerRequest).ToArray(), "0.00"),
+                ReportCells.WithRange(runs.Select(r => r.RequestsPerCpuSecond).ToArray(), "N0"),
+                ReportCells.RatioWithinRounds(rounds, r => r.Kind == kind, r => r.Kind == HttpServerKind.Kestrel, r => r.RequestsPerCpuSecond),
+                ReportCells.F("{0:0.###}", runs.Max(r => r.BytesPerRequest)),
+                ReportCells.F("{0:0%}", ReportCells.Median(runs.Select(r => r.Busy))),
+                ReportCells.F("{0:N0}", runs.Sum(r => r.Wrk.Timeouts)) + " |"));
         }
         return text.ToString();
     }
-
-    private static string Range(IEnumerable<double> values, string format)
-    {
-        var all = values.ToArray();
-        string median = Median(all).ToString(format, CultureInfo.InvariantCulture);
-        return all.Length == 1 ? median : F("{0} ({1}–{2})", median, all.Min().ToString(format, CultureInfo.InvariantCulture), all.Max().ToString(format, CultureInfo.InvariantCulture));
-    }
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        int mid = sorted.Length / 2;
-        return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-    }
-
-    private static string F(string format, params object[] args) => string.Format(CultureInfo.InvariantCulture, format, args);
 
     private static string? Which(string name) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
