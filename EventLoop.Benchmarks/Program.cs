@@ -18,6 +18,7 @@ public static class Program
         "http-server" => Http.HttpServerMode.Run(args[1..]), // hidden: started by "http", one server per process
         "chat" => Chat.ChatCommand.Run(args[1..]),
         "chat-server" => Chat.ChatServerMode.Run(args[1..]), // hidden: started by "chat", one server per process
+        "connect-burst" => Burst.ConnectBurstCommand.Run(args[1..]),
         _ => RunBenchmarks(args),
     };
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using EventLoop.Benchmarks.Load;
+using EventLoop.Net;
 
 namespace EventLoop.Benchmarks.Echo;
 
@@ -21,7 +22,7 @@ internal static class EchoServerMode
         var kind = ServerKinds.Parse(arguments.Kind);
         using var watchdog = ServerControl.StartWatchdog(Mode, arguments.MaxSeconds);
 
-        FileLimit.Ensure(65_536); // --idle: thousands of sockets; capped by the hard limit
+        OpenFileLimit.RaiseToHardLimit(); // --idle: thousands of sockets
         using IEchoServer server = kind switch
         {
             ServerKind.Floor => new FloorEchoServer(arguments.Port),

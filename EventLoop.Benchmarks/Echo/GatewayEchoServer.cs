@@ -53,7 +53,7 @@ internal sealed class GatewayEchoServer : IEchoServer
                 {
                     EchoConnections.Closed();
                 }
-            }, new IPEndPoint(IPAddress.Loopback, port), backlog: 1024));
+            }, new IPEndPoint(IPAddress.Loopback, port)));
             Volatile.Write(ref _loop, loop);
             started.SetResult(((IPEndPoint)server.LocalEndPoint).Port);
             loop.RunForever();

@@ -34,7 +34,7 @@ internal sealed class LoopHttpServer : IEchoServer
         {
             using var loop = new Loop();
             var http = new HttpServer(loop, new HttpLimits(), NullLogger.Instance);
-            var server = loop.RunUntilComplete(() => loop.StartServerAsync(http.HandleAsync, new IPEndPoint(IPAddress.Loopback, port), backlog: 1024));
+            var server = loop.RunUntilComplete(() => loop.StartServerAsync(http.HandleAsync, new IPEndPoint(IPAddress.Loopback, port))); // backlog: the system maximum (ServerOptions default)
             http.Listener = server;
             http.Start();
             Volatile.Write(ref _loop, loop);
