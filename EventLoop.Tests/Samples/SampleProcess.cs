@@ -146,7 +146,17 @@ public sealed class SampleProcess : IDisposable
             .Single(pid => File.ReadAllText($"/proc/{pid}/comm").Trim() == command);
         Assert.That(kill(child, SIGTERM), Is.Zero);
         // Exited: gone, or a zombie until the sample reaps it (field 3 of /proc/PID/stat is the state).
-        bool Exited() => !File.Exists($"/proc/{child}/stat") || File.ReadAllText($"/proc/{child}/stat").Split(") ")[1].StartsWith('Z');
+        bool Exited()
+        {
+            try
+            {
+                return File.ReadAllText($"/proc/{child}/stat").Split(") ")[1].StartsWith('Z');
+            }
+            catch (IOException)
+            {
+                return true; // reaped between looking and reading: /proc/PID is gone
+            }
+        }
         Assert.That(SpinWait.SpinUntil(Exited, Patience), Is.True, $"{command} ({child}) did not exit");
     }
 
