@@ -17,6 +17,7 @@ public static class DatagramEndpoints
         where TProtocol : IDatagramProtocol
     {
         ArgumentNullException.ThrowIfNull(protocolFactory);
+        loop.CheckThread();
         var family = (local ?? remote)?.AddressFamily ?? AddressFamily.InterNetwork;
         var socket = new Socket(family, SocketType.Dgram, ProtocolType.Udp);
         try
@@ -32,7 +33,7 @@ public static class DatagramEndpoints
         }
         var protocol = protocolFactory();
         var transport = new DatagramTransport(loop, socket, protocol, remote);
-        await loop.Yield(); // ConnectionMade has run
+        await transport.WhenConnectionMadeAsync();
         return (transport, protocol);
     }
 }

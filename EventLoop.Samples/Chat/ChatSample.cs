@@ -88,9 +88,9 @@ public static class ChatSample
             connection.Write(System.Text.Encoding.UTF8.GetBytes(text));
         }
 
-        public int PendingOutputBytes => connection.IsClosing ? 0 : connection.Transport.WriteBufferSize;
+        public int PendingOutputBytes => connection.IsClosing ? 0 : connection.WriteBufferSize;
 
-        public void Close() => connection.Transport.Close();
+        public void Close() => connection.Close();
 
         public void Abort() => connection.Abort();
 

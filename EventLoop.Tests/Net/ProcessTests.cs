@@ -32,7 +32,7 @@ public class ProcessTests : NetTestBase
             {
                 cat.Stdin!.Write(data.AsSpan(offset, 64 * 1024));
                 await cat.Stdin.DrainAsync();
-                Assert.That(cat.Stdin.Transport.WriteBufferSize, Is.LessThanOrEqualTo(ITransport.DefaultHighWaterMark + 64 * 1024));
+                Assert.That(cat.Stdin.WriteBufferSize, Is.LessThanOrEqualTo(ITransport.DefaultHighWaterMark + 64 * 1024));
             }
             await cat.Stdin!.CloseAsync();
             var (hash, most) = await reading;

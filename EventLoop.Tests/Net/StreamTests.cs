@@ -30,7 +30,8 @@ public class StreamTests(SelectorKind selector) : NetTestBase(selector)
             var client = await Loop.OpenConnectionAsync(server.LocalEndPoint);
             client.Write(data);
             client.ShutdownWrite();
-            var received = await client.ReadExactlyAsync(data.Length);
+            var received = new byte[data.Length];
+            await client.ReadExactlyAsync(received);
             Assert.That(await client.ReadAsync(new byte[1]), Is.Zero, "the server closed after our half-close");
             await client.CloseAsync();
             server.Close();
@@ -264,7 +265,7 @@ public class StreamTests(SelectorKind selector) : NetTestBase(selector)
             {
                 client.Write(data.AsSpan(offset, 16 * 1024));
                 await client.DrainAsync();
-                Assert.That(client.Transport.WriteBufferSize, Is.LessThanOrEqualTo(ITransport.DefaultHighWaterMark + 16 * 1024));
+                Assert.That(client.WriteBufferSize, Is.LessThanOrEqualTo(ITransport.DefaultHighWaterMark + 16 * 1024));
             }
             client.ShutdownWrite();
             var digest = await client.ReadLineAsync();
