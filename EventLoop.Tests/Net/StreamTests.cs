@@ -329,6 +329,65 @@ public class StreamTests(SelectorKind selector) : NetTestBase(selector)
 
         Assert.That(replies.badReply, Is.Null, "the failing handler's connection was closed");
         Assert.That(replies.goodReply, Is.EqualTo("ok fine"));
+        var report = Reported.Single(); // the loop's exception handler, as for protocol code: one channel
+        Assert.That(report.Exception, Is.TypeOf<InvalidOperationException>());
+        Assert.That(report.Source, Does.Contain("127.0.0.1"));
+    }
+
+    [Test]
+    public void AHandlerEndedByItsPeersReset_IsNormal_LoggedAtDebugAndNotReported()
+    {
+        Run(async () =>
+        {
+            var handlerEnded = Loop.CreateFuture<bool>();
+            var server = await Loop.StartServerAsync(async c =>
+            {
+                try
+                {
+                    while (await c.ReadLineAsync() is { } line) c.WriteLine(line); // no catch: a reset ends it
+                }
+                finally
+                {
+                    handlerEnded.TrySetResult(true);
+                }
+            });
+            var client = await Loop.OpenConnectionAsync(server.LocalEndPoint);
+            client.WriteLine("hello");
+            await client.ReadLineAsync();
+            client.Abort(); // RST
+            await handlerEnded.Task;
+            server.Close();
+            await server.WaitClosedAsync();
+        });
+
+        Assert.That(Reported, Is.Empty);
+        var logs = TakeLogs();
+        Assert.That(logs.Where(e => e.Level > Microsoft.Extensions.Logging.LogLevel.Debug), Is.Empty);
+        Assert.That(logs.Any(e => e.Message.Contains("connection was lost")), Is.True, "the handler's end is logged at Debug");
+    }
+
+    [Test]
+    public void ReadAheadStopsAtExactlyTwiceTheLimit_NotOneLargeReceiveBeyondIt()
+    {
+        var buffered = Run(async () =>
+        {
+            var readerReady = Loop.CreateFuture<Connection>();
+            var server = await Loop.StartServerAsync(async c =>
+            {
+                readerReady.TrySetResult(c);
+                await c.WaitClosedAsync();
+            }, options: new ConnectionOptions { Limit = 1024 });
+            var client = await Loop.OpenConnectionAsync(server.LocalEndPoint);
+            client.Write(new byte[200 * 1024]);
+            var reader = await readerReady.Task;
+            while (reader.BufferedCount < 2048) await Loop.Yield(); // one receive of up to 64 KiB used to overshoot here
+            int count = reader.BufferedCount;
+            client.Abort();
+            server.Close();
+            return count;
+        });
+
+        Assert.That(buffered, Is.EqualTo(2048));
     }
 
     [Test]
