@@ -1,47 +1,29 @@
 using EventLoop.Net;
-using EventLoop.Testing;
+using EventLoop.Tests.Core;
 
 namespace EventLoop.Tests.Net;
 
 /// <summary>Connection rules that do not depend on the medium: the thread check, and waits that never poison each other.</summary>
-public class ConnectionContractTests
+public class ConnectionContractTests : LoopTestBase
 {
-    private Loop _loop = null!;
-
-    [SetUp]
-    public void CreateLoop() => _loop = new Loop(new LoopOptions { TimeProvider = new ManualClock { AutoAdvance = true } });
-
-    [TearDown]
-    public void DisposeLoop() => _loop.Dispose();
-
     [Test]
     public void EveryOperationFromAnotherThread_IsRefusedUpFront_AndNothingIsSent()
     {
-        var (a, b) = MemoryTransport.CreateConnectionPair(_loop);
-        var refused = new List<string>();
-        var other = new Thread(() =>
-        {
-            void Try(string name, Action call)
-            {
-                try { call(); }
-                catch (InvalidOperationException) { refused.Add(name); }
-            }
-            Try("Write", () => a.Write("x"u8));
-            Try("WriteLine", () => a.WriteLine("x"));
-            Try("ReadAsync", () => a.ReadAsync(new byte[1]));
-            Try("ReadLineAsync", () => a.ReadLineAsync());
-            Try("ReadExactlyAsync", () => a.ReadExactlyAsync(1));
-            Try("DrainAsync", () => a.DrainAsync());
-            Try("ShutdownWrite", a.ShutdownWrite);
-            Try("Close", a.Close);
-            Try("Abort", a.Abort);
-            Try("WaitClosedAsync", () => a.WaitClosedAsync());
-            Try("SetWriteBufferLimits", () => a.SetWriteBufferLimits(1024));
-            Try("Limit", () => a.Limit = 10);
-        });
-        other.Start();
-        other.Join();
-        _loop.RunUntilIdle();
+        var (a, b) = MemoryTransport.CreateConnectionPair(Loop);
+        var refused = FromAnotherThread.Refused(
+            ("Write", () => a.Write("x"u8)),
+            ("WriteLine", () => a.WriteLine("x")),
+            ("ReadAsync", () => a.ReadAsync(new byte[1])),
+            ("ReadLineAsync", () => a.ReadLineAsync()),
+            ("ReadExactlyAsync", () => a.ReadExactlyAsync(1)),
+            ("DrainAsync", () => a.DrainAsync()),
+            ("ShutdownWrite", a.ShutdownWrite),
+            ("Close", a.Close),
+            ("Abort", a.Abort),
+            ("WaitClosedAsync", () => a.WaitClosedAsync()),
+            ("SetWriteBufferLimits", () => a.SetWriteBufferLimits(1024)),
+            ("Limit", () => a.Limit = 10));
+        Loop.RunUntilIdle();
 
         Assert.That(refused, Is.EqualTo(new[]
         {
@@ -55,34 +37,34 @@ public class ConnectionContractTests
     [Test]
     public void ACancelledWaitForTheClose_DoesNotPoisonLaterWaits()
     {
-        var (a, _) = MemoryTransport.CreateConnectionPair(_loop);
+        var (a, _) = MemoryTransport.CreateConnectionPair(Loop);
         var first = a.WaitClosedAsync();
         first.Cancel();
         Assert.That(first.Status, Is.EqualTo(LoopTaskStatus.Canceled));
 
-        var timedOut = _loop.WaitForAsync(a.WaitClosedAsync(), TimeSpan.FromSeconds(1));
-        Assert.Throws<TimeoutException>(() => _loop.RunUntilComplete(timedOut));
+        var timedOut = Loop.WaitForAsync(a.WaitClosedAsync(), TimeSpan.FromSeconds(1));
+        Assert.Throws<TimeoutException>(() => Loop.RunUntilComplete(timedOut));
 
         var second = a.WaitClosedAsync();
-        _loop.RunUntilComplete(a.CloseAsync()); // neither the cancel nor the timeout reached this one
+        Loop.RunUntilComplete(a.CloseAsync()); // neither the cancel nor the timeout reached this one
         Assert.That(second.Status, Is.EqualTo(LoopTaskStatus.RanToCompletion));
-        _loop.RunUntilComplete(a.WaitClosedAsync());
+        Loop.RunUntilComplete(a.WaitClosedAsync());
     }
 
     [Test]
     public void ACancelledDrain_LeavesTheOtherDrainsWaiting()
     {
-        var (a, b) = MemoryTransport.CreateConnectionPair(_loop, new ConnectionOptions { Limit = 1024 });
+        var (a, b) = MemoryTransport.CreateConnectionPair(Loop, new ConnectionOptions { Limit = 1024 });
         a.SetWriteBufferLimits(high: 1000);
         a.Write(new byte[200_000]);
-        _loop.RunUntilIdle();
+        Loop.RunUntilIdle();
         var cancelled = a.DrainAsync();
         var kept = a.DrainAsync();
 
         cancelled.Cancel();
         async LoopTask ReadAll() => await b.ReadExactlyAsync(new byte[200_000]);
-        _loop.RunUntilComplete(ReadAll());
-        _loop.RunUntilIdle();
+        Loop.RunUntilComplete(ReadAll());
+        Loop.RunUntilIdle();
 
         Assert.That(cancelled.Status, Is.EqualTo(LoopTaskStatus.Canceled));
         Assert.That(kept.Status, Is.EqualTo(LoopTaskStatus.RanToCompletion));

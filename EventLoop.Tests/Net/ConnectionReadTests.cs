@@ -1,33 +1,25 @@
 using System.Text;
 using EventLoop.Net;
-using EventLoop.Testing;
+using EventLoop.Tests.Core;
 
 namespace EventLoop.Tests.Net;
 
 /// <summary>Connection reads over the memory pair (deterministic): the allocation-free forms, the bounds, and their errors.</summary>
-public class ConnectionReadTests
+public class ConnectionReadTests : LoopTestBase
 {
-    private Loop _loop = null!;
-
-    [SetUp]
-    public void CreateLoop() => _loop = new Loop(new LoopOptions { TimeProvider = new ManualClock { AutoAdvance = true } });
-
-    [TearDown]
-    public void DisposeLoop() => _loop.Dispose();
-
     private (Connection Writer, Connection Reader) Pair(int limit = ConnectionOptions.DefaultLimit, int chunkSize = 64 * 1024) =>
-        MemoryTransport.CreateConnectionPair(_loop, new ConnectionOptions { Limit = limit }, new MemoryPipeOptions { ChunkSize = chunkSize });
+        MemoryTransport.CreateConnectionPair(Loop, new ConnectionOptions { Limit = limit }, new MemoryPipeOptions { ChunkSize = chunkSize });
 
-    private T Run<T>(Func<LoopTask<T>> test) => _loop.RunUntilComplete(() => _loop.WaitForAsync(test(), TimeSpan.FromSeconds(30)));
+    private T Run<T>(Func<LoopTask<T>> test) => Loop.RunUntilComplete(() => Loop.WaitForAsync(test(), TimeSpan.FromSeconds(30)));
 
     [Test]
     public void AMemoryPairIsUsableAtOnce()
     {
-        var (a, b) = MemoryTransport.CreateConnectionPair(_loop);
+        var (a, b) = MemoryTransport.CreateConnectionPair(Loop);
 
         a.WriteLine("written before the loop ever ran");
 
-        Assert.That(_loop.RunUntilComplete(b.ReadLineAsync()), Is.EqualTo("written before the loop ever ran"));
+        Assert.That(Loop.RunUntilComplete(b.ReadLineAsync()), Is.EqualTo("written before the loop ever ran"));
     }
 
     [Test]
@@ -140,13 +132,13 @@ public class ConnectionReadTests
         var (writer, reader) = Pair(chunkSize: 4);
         writer.Write("0123456789"u8);
         var read = ReadTwenty(reader);
-        _loop.RunUntilIdle(); // it took the ten bytes there are, and waits for ten more
+        Loop.RunUntilIdle(); // it took the ten bytes there are, and waits for ten more
 
         read.Cancel();
-        Assert.Throws<OperationCanceledException>(() => _loop.RunUntilComplete(read));
+        Assert.Throws<OperationCanceledException>(() => Loop.RunUntilComplete(read));
         writer.Write("abcdefghij"u8);
 
-        Assert.That(Encoding.ASCII.GetString(_loop.RunUntilComplete(reader.ReadExactlyAsync(20))), Is.EqualTo("0123456789abcdefghij"));
+        Assert.That(Encoding.ASCII.GetString(Loop.RunUntilComplete(reader.ReadExactlyAsync(20))), Is.EqualTo("0123456789abcdefghij"));
 
         static async LoopTask ReadTwenty(Connection c) => await c.ReadExactlyAsync(new byte[20]);
     }
@@ -156,7 +148,7 @@ public class ConnectionReadTests
     {
         var (writer, reader) = Pair();
         writer.Write("data"u8);
-        _loop.RunUntilIdle();
+        Loop.RunUntilIdle();
 
         var read = reader.ReadAsync(new byte[16]);
         Assert.That(read.IsCompleted, Is.True);
@@ -185,12 +177,12 @@ public class ConnectionReadTests
     {
         var (writer, reader) = Pair(limit: 1000); // the pipe delivers up to 64 KiB a read
         writer.Write(new byte[100_000]);
-        _loop.RunUntilIdle();
+        Loop.RunUntilIdle();
 
         Assert.That(reader.BufferedCount, Is.EqualTo(2000), "exactly 2 x Limit: each read asks for no more than what is left");
 
-        _loop.RunUntilComplete(reader.ReadExactlyAsync(1000)); // down to the Limit: reading resumes
-        _loop.RunUntilIdle();
+        Loop.RunUntilComplete(reader.ReadExactlyAsync(1000)); // down to the Limit: reading resumes
+        Loop.RunUntilIdle();
         Assert.That(reader.BufferedCount, Is.EqualTo(2000));
     }
 }

@@ -201,24 +201,14 @@ public class TransportContractTests(TransportKind kind)
     {
         var (transport, _) = Open(new RecordingProtocol(), "");
         _loop.RunUntilIdle();
-        var refused = new List<string>();
-        var other = new Thread(() =>
-        {
-            void Try(string name, Action call)
-            {
-                try { call(); }
-                catch (InvalidOperationException) { refused.Add(name); }
-            }
-            Try("Write", () => transport.Write("x"u8));
-            Try("WriteEof", transport.WriteEof);
-            Try("Close", transport.Close);
-            Try("Abort", transport.Abort);
-            Try("PauseReading", transport.PauseReading);
-            Try("ResumeReading", transport.ResumeReading);
-            Try("SetWriteBufferLimits", () => transport.SetWriteBufferLimits(1024));
-        });
-        other.Start();
-        other.Join();
+        var refused = FromAnotherThread.Refused(
+            ("Write", () => transport.Write("x"u8)),
+            ("WriteEof", transport.WriteEof),
+            ("Close", transport.Close),
+            ("Abort", transport.Abort),
+            ("PauseReading", transport.PauseReading),
+            ("ResumeReading", transport.ResumeReading),
+            ("SetWriteBufferLimits", () => transport.SetWriteBufferLimits(1024)));
 
         Assert.That(refused, Is.EqualTo(new[] { "Write", "WriteEof", "Close", "Abort", "PauseReading", "ResumeReading", "SetWriteBufferLimits" }));
         Assert.That(transport.IsClosing, Is.False, "nothing was done");
