@@ -4,7 +4,7 @@ namespace EventLoop.Benchmarks;
 
 /// <summary>
 /// Entry point. The first argument may name a sub-mode that is not a BenchmarkDotNet run (the
-/// Net issue adds "echo", a load generator for the echo server); anything else goes to
+/// "echo" and "chat" load generators, which measure servers in processes of their own); anything else goes to
 /// BenchmarkDotNet, so the usual <c>--filter</c>, <c>--job</c> and <c>--list</c> options work.
 /// </summary>
 public static class Program
@@ -14,6 +14,8 @@ public static class Program
         // Sub-modes go here, each as: "name" => SubMode.Run(args[1..]),
         "echo" => Echo.EchoCommand.Run(args[1..]),
         "echo-server" => Echo.EchoServerMode.Run(args[1..]), // hidden: started by "echo", one server per process
+        "chat" => Chat.ChatCommand.Run(args[1..]),
+        "chat-server" => Chat.ChatServerMode.Run(args[1..]), // hidden: started by "chat", one server per process
         _ => RunBenchmarks(args),
     };
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using EventLoop.Benchmarks.Load;
 
 namespace EventLoop.Benchmarks.Echo;
 

@@ -1,5 +1,6 @@
-using System.Globalization;
 using System.Text;
+using EventLoop.Benchmarks.Load;
+using static EventLoop.Benchmarks.Load.ReportCells;
 
 namespace EventLoop.Benchmarks.Echo;
 
@@ -27,8 +28,8 @@ internal static class EchoReport
                 Micro(Median(runs.Select(r => r.P50.TotalMicroseconds))),
                 Micro(Median(runs.Select(r => r.P99.TotalMicroseconds))),
                 WithRange(runs.Select(r => r.CpuMicrosecondsPerMessage).ToArray(), "0.00"),
-                Ratio(rounds, kind, ServerKind.Floor),
-                Ratio(rounds, kind, ServerKind.Dotnet),
+                RatioWithinRounds(rounds, r => r.Kind == kind, r => r.Kind == ServerKind.Floor, r => r.CpuMicrosecondsPerMessage),
+                RatioWithinRounds(rounds, r => r.Kind == kind, r => r.Kind == ServerKind.Dotnet, r => r.CpuMicrosecondsPerMessage),
                 F("{0:0.###} ({1:N0} B)", worstAlloc.BytesPerMessage, worstAlloc.Server.AllocatedBytes),
                 runs[0].SocketsWatched is { } watched ? F("{0:N0}", watched) : F("n/a (epoll; {0:N0} conns)", runs[0].Server.Connections),
                 runs.All(r => r.IdleBytesPerConnection is not null) ? WithRange(runs.Select(r => r.IdleBytesPerConnection!.Value).ToArray(), "N0") : "n/a",
@@ -37,32 +38,4 @@ internal static class EchoReport
         }
         return text.ToString();
     }
-
-    /// <summary>CPU per message over the reference server's, within each round; "n/a" if it did not run.</summary>
-    private static string Ratio(IReadOnlyList<EchoResult[]> rounds, ServerKind kind, ServerKind reference)
-    {
-        var ratios = rounds
-            .Where(round => round.Any(r => r.Kind == reference))
-            .Select(round => round.Single(r => r.Kind == kind).CpuMicrosecondsPerMessage / round.Single(r => r.Kind == reference).CpuMicrosecondsPerMessage)
-            .ToArray();
-        return ratios.Length == 0 ? "n/a" : WithRange(ratios, "0.00");
-    }
-
-    private static string WithRange(double[] values, string format)
-    {
-        string median = Median(values).ToString(format, CultureInfo.InvariantCulture);
-        if (values.Length == 1) return median;
-        return F("{0} ({1}–{2})", median, values.Min().ToString(format, CultureInfo.InvariantCulture), values.Max().ToString(format, CultureInfo.InvariantCulture));
-    }
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        int mid = sorted.Length / 2;
-        return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-    }
-
-    private static string Micro(double microseconds) => F("{0:0} µs", microseconds);
-
-    private static string F(string format, params object[] args) => string.Format(CultureInfo.InvariantCulture, format, args);
 }

@@ -1,3 +1,5 @@
+using EventLoop.Benchmarks.Load;
+
 namespace EventLoop.Benchmarks.Echo;
 
 /// <summary>One server's numbers for the measured window.</summary>

@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using EventLoop.Benchmarks.Load;
 
 namespace EventLoop.Benchmarks.Echo;
 
@@ -15,7 +15,7 @@ internal static class EchoRun
     public static async Task<EchoResult> MeasureAsync(ServerKind kind, EchoOptions options)
     {
         using var budget = new CancellationTokenSource(options.PerServerBudget);
-        using var server = await ServerProcess.StartAsync(kind, options.Pin, options.PerServerBudget + TimeSpan.FromSeconds(30));
+        using var server = await ServerProcess.StartAsync("echo-server", kind.Name(), options.Pin, options.PerServerBudget + TimeSpan.FromSeconds(30));
         var clients = Enumerable.Range(0, options.Connections).Select(id => new EchoClient(id, options.Size, options.Depth)).ToArray();
         var idle = new List<Socket>(options.Idle);
         try
@@ -29,17 +29,8 @@ internal static class EchoRun
             var tasks = clients.Select(c => Task.Run(() => c.RunAsync(phase, budget.Token))).ToArray();
             var running = Task.WhenAll(tasks);
             var firstFailure = FirstFailure(tasks, phase);
-            await WhileRunningAsync(firstFailure, options.Warmup);
-
-            await server.StartWindowAsync();
-            phase.StartMeasuring();
-            long started = Stopwatch.GetTimestamp();
-            var generatorCpu = Environment.CpuUsage.TotalTime;
-            await WhileRunningAsync(firstFailure, options.Duration);
-            phase.Stop();
-            var window = Stopwatch.GetElapsedTime(started);
-            generatorCpu = Environment.CpuUsage.TotalTime - generatorCpu;
-            var stats = await server.StopWindowAsync();
+            await MeasuredWindow.WhileRunningAsync(firstFailure, options.Warmup);
+            var (window, generatorCpu, stats) = await MeasuredWindow.RunAsync(server, phase, options.Duration, firstFailure);
 
             await running.WaitAsync(budget.Token); // every in-flight message back and verified
             await server.ExitAsync();
@@ -79,12 +70,6 @@ internal static class EchoRun
         }
         long last = await server.HeapWithConnectionsAsync(count);
         return count > 1 ? (double)(last - first) / (count - 1) : null;
-    }
-
-    /// <summary>Waits <paramref name="duration"/>, but surfaces a client failure at once instead of after the wait.</summary>
-    private static async Task WhileRunningAsync(Task firstFailure, TimeSpan duration)
-    {
-        if (await Task.WhenAny(firstFailure, Task.Delay(duration)) == firstFailure) await firstFailure;
     }
 
     /// <summary>Completes (faulted) as soon as any client ends before being told to stop: WhenAll would wait for all of them.</summary>

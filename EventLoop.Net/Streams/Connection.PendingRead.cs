@@ -196,6 +196,6 @@ public sealed partial class Connection
 
     private void MaybeResumeReading()
     {
-        if (_transport is { IsReadingPaused: true } transport && _buffer.Count <= Limit) transport.ResumeReading();
+        if (_transport is { IsReadingPaused: true } transport && _buffer.Count <= Limit && !_readingPausedByUser) transport.ResumeReading();
     }
 }

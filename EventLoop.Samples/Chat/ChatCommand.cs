@@ -10,7 +10,8 @@ internal static class ChatCommand
     public static Command Create(string name, string description, Func<Loop, ILoggerFactory, EndPoint, string, LoopTask> run)
     {
         var command = new ServerCommand(name, $"{description} (default port {ChatSample.DefaultPort})", ChatSample.DefaultPort);
-        var serverName = new Option<string>("--name") { Description = "Server name in the greeting", DefaultValueFactory = _ => ChatText.DefaultServerName };
+        var serverName = new Option<string>("--name") { Description = "Server name in the greeting", DefaultValueFactory = _ => ChatText.DefaultServerName }
+            .MustBeOneLineOfText(ChatText.MaxServerNameLength);
         command.Command.Add(serverName);
         command.Command.SetAction(parsed =>
             SampleRunner.Run((loop, logging) => run(loop, logging, command.EndPoint(parsed), parsed.GetValue(serverName)!)));

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text;
 using EventLoop.Net;
 using Microsoft.Extensions.Logging;
 
@@ -9,67 +8,53 @@ namespace EventLoop.Samples.Chat;
 public static class ChatProtocolSample
 {
     /// <summary>One client as a state machine: asking for a name, then chatting.</summary>
-    public sealed class ChatProtocol(ChatRoom room, string serverName) : IProtocol, IChatClient
+    public sealed class ChatProtocol(ChatRoom room, string serverName) : IProtocol
     {
-        private readonly LineSplitter _lines = new(ChatText.MaxLineBytes);
-        private ITransport? _transport;
-        private string? _name;
+        private readonly LineSplitter _lines = new();
+        private ChatConnection? _client; // every byte to this client goes through it
 
         /// <inheritdoc />
         public void ConnectionMade(ITransport transport)
         {
-            _transport = transport;
-            Send(ChatText.Welcome(serverName));
-            Send(ChatText.Prompt);
+            _client = room.Arrive(transport);
+            _client.Send(ChatText.Welcome(serverName));
+            _client.Send(ChatText.Prompt);
         }
 
         /// <inheritdoc />
-        public void DataReceived(ReadOnlySpan<byte> data) => _lines.Feed(data, OnLine, () => Send(ChatText.LineTooLong));
+        public void DataReceived(ReadOnlySpan<byte> data) => _lines.Feed(data, OnLine, OnLineTooLong);
+
+        /// <inheritdoc />
+        public bool EofReceived()
+        {
+            _lines.Finish(OnLine, OnLineTooLong); // a last line without "\n" counts
+            return false; // then close, after what is queued has been sent
+        }
 
         private void OnLine(string line)
         {
-            if (_transport!.IsClosing) return;
-            if (_name is null)
+            var client = _client!;
+            if (client.IsClosing) return; // cut off, or shutting down: its lines need no answer
+            if (client.Name is null)
             {
-                if (room.TryJoin(line, this) is { } refusal)
-                {
-                    Send(refusal);
-                    Send(ChatText.Prompt);
-                }
-                else
-                {
-                    _name = line;
-                }
+                if (room.TryJoin(line, client) is { } refusal) client.Send(refusal + ChatText.Prompt);
                 return;
             }
-            if (line == "/quit") _transport.Close();
-            else if (line == "/users") Send(ChatText.Users(room.Names));
-            else room.Broadcast(ChatText.Message(_name, line));
+            if (line == "/quit") client.Close();
+            else if (line == "/users") client.Send(ChatText.Users(room.Names));
+            else room.Broadcast(ChatText.Message(client.Name, line));
+        }
+
+        private void OnLineTooLong()
+        {
+            if (!_client!.IsClosing) _client.SendLineTooLong();
         }
 
         /// <inheritdoc />
         public void ConnectionLost(Exception? error)
         {
-            if (_name is not null) room.Leave(_name, this);
+            if (_client is { } client) room.Depart(client);
         }
-
-        /// <inheritdoc />
-        public void Send(string text)
-        {
-            if (_transport is { IsClosing: false } transport) transport.Write(Encoding.UTF8.GetBytes(text));
-        }
-
-        /// <inheritdoc />
-        public int PendingOutputBytes => _transport?.WriteBufferSize ?? 0;
-
-        /// <inheritdoc />
-        public void Close() => _transport?.Close();
-
-        /// <inheritdoc />
-        public void Abort() => _transport?.Abort();
-
-        /// <inheritdoc />
-        public string Peer => _transport?.RemoteEndPoint?.ToString() ?? "?";
     }
 
     /// <summary>Starts the server and serves until cancelled.</summary>

@@ -13,57 +13,66 @@ public static class ChatSample
     /// <summary>Handles one client, from greeting to goodbye.</summary>
     public static async LoopTask HandleAsync(Connection connection, ChatRoom room, string serverName)
     {
-        connection.Limit = ChatText.MaxLineBytes;
-        var client = new ConnectionClient(connection);
-        client.Send(ChatText.Welcome(serverName));
-
-        string? name = await AskForNameAsync(connection, client, room);
-        if (name is null) return; // gone before choosing a name
+        connection.Limit = ChatLines.ReadLimit;
+        var client = room.Arrive(connection); // every byte to this client goes through it
         try
         {
+            client.Send(ChatText.Welcome(serverName));
+            if (!await AskForNameAsync(connection, client, room)) return; // gone before choosing a name
             while (await ReadLineOrReportAsync(connection, client) is { } line)
             {
                 if (line == "/quit") break;
                 if (line == "/users") client.Send(ChatText.Users(room.Names));
-                else room.Broadcast(ChatText.Message(name, line));
+                else room.Broadcast(ChatText.Message(client.Name!, line));
             }
         }
         finally
         {
-            room.Leave(name, client);
+            room.Depart(client); // announced exactly once, however they left
         }
     }
 
-    private static async LoopTask<string?> AskForNameAsync(Connection connection, IChatClient client, ChatRoom room)
+    private static async LoopTask<bool> AskForNameAsync(Connection connection, ChatConnection client, ChatRoom room)
     {
-        while (true)
+        client.Send(ChatText.Prompt);
+        while (await ReadLineOrReportAsync(connection, client) is { } name)
         {
-            client.Send(ChatText.Prompt);
-            string? name = await ReadLineOrReportAsync(connection, client);
-            if (name is null) return null;
-            if (room.TryJoin(name, client) is not { } refusal) return name;
-            client.Send(refusal);
+            if (room.TryJoin(name, client) is not { } refusal) return true;
+            client.Send(refusal + ChatText.Prompt);
         }
+        return false;
     }
 
-    /// <summary>The next line; an overlong one is answered and skipped; null at the end or on a reset.</summary>
-    private static async LoopTask<string?> ReadLineOrReportAsync(Connection connection, IChatClient client)
+    /// <summary>
+    /// The next line; an overlong one is answered and skipped. A last line without "\n" counts.
+    /// Null at the end, on a reset, or once the client is being closed (cut off, or shutdown).
+    /// </summary>
+    private static async LoopTask<string?> ReadLineOrReportAsync(Connection connection, ChatConnection client)
     {
-        while (true)
+        while (!client.IsClosing)
         {
+            byte[] raw;
             try
             {
-                return await connection.ReadLineAsync();
+                raw = await connection.ReadUntilAsync(ChatLines.Terminator);
             }
             catch (LimitOverrunException)
             {
-                client.Send(ChatText.LineTooLong);
+                client.SendLineTooLong();
+                continue;
+            }
+            catch (IncompleteReadException end) when (end.Partial.Length > 0)
+            {
+                raw = end.Partial; // the stream ended after a last line without "\n"
             }
             catch (IOException)
             {
-                return null; // reset: treated like the client leaving
+                return null; // the end, or a reset: treated like the client leaving
             }
+            if (ChatLines.Decode(raw) is { } line) return line;
+            client.SendLineTooLong();
         }
+        return null;
     }
 
     /// <summary>Starts the server and serves until cancelled.</summary>
@@ -78,22 +87,4 @@ public static class ChatSample
     /// <summary>The <c>chat</c> sub-command.</summary>
     public static System.CommandLine.Command CreateCommand() =>
         ChatCommand.Create("chat", "Chat server, streams style", (loop, logging, endpoint, name) => RunAsync(loop, logging, endpoint, name));
-
-    /// <summary>A stream connection seen by the room.</summary>
-    private sealed class ConnectionClient(Connection connection) : IChatClient
-    {
-        public void Send(string text)
-        {
-            if (connection.IsClosing) return;
-            connection.Write(System.Text.Encoding.UTF8.GetBytes(text));
-        }
-
-        public int PendingOutputBytes => connection.IsClosing ? 0 : connection.WriteBufferSize;
-
-        public void Close() => connection.Close();
-
-        public void Abort() => connection.Abort();
-
-        public string Peer => connection.RemoteEndPoint?.ToString() ?? "?";
-    }
 }

@@ -6,14 +6,14 @@ public static class ChatText
     /// <summary>The default server name.</summary>
     public const string DefaultServerName = "EventLoop Chat";
 
-    /// <summary>The longest line a client may send: longer ones get <see cref="LineTooLong"/>.</summary>
+    /// <summary>The longest server name <c>--name</c> takes.</summary>
+    public const int MaxServerNameLength = 64;
+
+    /// <summary>The longest line a client may send, in bytes without its "\n" or "\r\n": longer ones get <see cref="LineTooLong"/>.</summary>
     public const int MaxLineBytes = 4 * 1024;
 
-    /// <summary>How much unsent output a client may pile up before it is cut off as a slow consumer.</summary>
+    /// <summary>How much unsent output a client may pile up, whatever was sent to it, before it is cut off as a slow consumer.</summary>
     public const int MaxPendingOutputBytes = 1024 * 1024;
-
-    /// <summary>Names longer than this are not valid.</summary>
-    public const int MaxNameLength = 32;
 
     /// <summary>The greeting line.</summary>
     public static string Welcome(string serverName) => $"Welcome to {serverName}\n";
@@ -24,13 +24,13 @@ public static class ChatText
     /// <summary>Sent when the name is in use.</summary>
     public const string NameTaken = "Sorry, that username is taken.\n";
 
-    /// <summary>Sent when the name is empty, too long, or has whitespace or control characters.</summary>
+    /// <summary>Sent when <see cref="ChatNames.IsValid"/> refuses the name.</summary>
     public const string NameInvalid = "Sorry, that username is not valid.\n";
 
     /// <summary>Sent for a line over <see cref="MaxLineBytes"/>.</summary>
     public const string LineTooLong = "Line too long.\n";
 
-    /// <summary>Sent to everyone when the server stops.</summary>
+    /// <summary>Sent to every client, named or not, when the server stops.</summary>
     public const string ShuttingDown = "Server is shutting down.\n";
 
     /// <summary>To everyone, the newcomer included.</summary>
@@ -44,8 +44,4 @@ public static class ChatText
 
     /// <summary>The answer to <c>/users</c>: sorted names.</summary>
     public static string Users(IEnumerable<string> names) => $"Users: {string.Join(", ", names.OrderBy(n => n, StringComparer.Ordinal))}\n";
-
-    /// <summary>Whether <paramref name="name"/> may be used: 1-32 characters, no whitespace or control characters.</summary>
-    public static bool IsValidName(string name) =>
-        name.Length is > 0 and <= MaxNameLength && !name.Any(c => char.IsWhiteSpace(c) || char.IsControl(c));
 }

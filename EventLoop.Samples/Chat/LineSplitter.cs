@@ -1,13 +1,12 @@
-using System.Text;
-
 namespace EventLoop.Samples.Chat;
 
 /// <summary>
-/// Cuts a byte stream into UTF-8 lines for callback-style code, with the same rules as
-/// <c>Connection.ReadLineAsync</c>: "\n" ends a line, a "\r" before it is dropped, and a line
-/// over the limit is reported once and discarded up to its "\n".
+/// Cuts a byte stream into chat lines for callback-style code, by the same rules as the streams
+/// handler's <c>ReadUntilAsync("\n")</c> with <see cref="ChatLines.ReadLimit"/>: a line whose
+/// bytes pass the limit before its "\n" is reported once and discarded up to its "\n", and
+/// <see cref="ChatLines.Decode"/> decides the rest. Holds at most <see cref="ChatLines.ReadLimit"/> bytes.
 /// </summary>
-public sealed class LineSplitter(int limit)
+public sealed class LineSplitter
 {
     private readonly List<byte> _pending = new();
     private bool _skipping;
@@ -22,7 +21,7 @@ public sealed class LineSplitter(int limit)
             if (!_skipping)
             {
                 foreach (var b in piece) _pending.Add(b);
-                if (_pending.Count > limit)
+                if (_pending.Count > ChatLines.ReadLimit)
                 {
                     _pending.Clear();
                     _skipping = true;
@@ -31,16 +30,23 @@ public sealed class LineSplitter(int limit)
             }
             if (newline < 0) return;
             data = data[(newline + 1)..];
-            if (_skipping)
-            {
-                _skipping = false;
-                continue;
-            }
-            int length = _pending.Count;
-            if (length > 0 && _pending[length - 1] == (byte)'\r') length--;
-            string line = Encoding.UTF8.GetString(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_pending)[..length]);
-            _pending.Clear();
-            onLine(line);
+            if (_skipping) _skipping = false;
+            else Deliver(onLine, onTooLong);
         }
+    }
+
+    /// <summary>The stream has ended: a last line without "\n" counts as a line.</summary>
+    public void Finish(Action<string> onLine, Action onTooLong)
+    {
+        if (_skipping || _pending.Count == 0) return;
+        Deliver(onLine, onTooLong);
+    }
+
+    private void Deliver(Action<string> onLine, Action onTooLong)
+    {
+        string? line = ChatLines.Decode(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_pending));
+        _pending.Clear();
+        if (line is null) onTooLong();
+        else onLine(line);
     }
 }

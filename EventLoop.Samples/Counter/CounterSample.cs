@@ -21,15 +21,11 @@ public static class CounterSample
     /// <summary>The <c>counter</c> sub-command.</summary>
     public static Command CreateCommand()
     {
-        var interval = new Option<double>("--interval") { Description = "Seconds between counts", DefaultValueFactory = _ => 1.0 };
-        var limit = new Option<int?>("--limit") { Description = "Stop after this many counts (default: until Ctrl+C)" };
+        var interval = new Option<double>("--interval") { Description = "Seconds between counts", DefaultValueFactory = _ => 1.0 }.MustBeAnInterval();
+        var limit = new Option<int?>("--limit") { Description = "Stop after this many counts (default: until Ctrl+C)" }.MustBeAtLeast(1);
         var command = new Command("counter", "A task that prints a count every second until Ctrl+C") { interval, limit };
-        command.SetAction(parsed =>
-        {
-            var seconds = parsed.GetValue(interval);
-            if (seconds <= 0) throw new ArgumentOutOfRangeException(nameof(interval), "--interval must be positive.");
-            return SampleRunner.Run((loop, _) => RunAsync(loop, Console.Out, TimeSpan.FromSeconds(seconds), parsed.GetValue(limit)));
-        });
+        command.SetAction(parsed => SampleRunner.Run((loop, _) =>
+            RunAsync(loop, Console.Out, TimeSpan.FromSeconds(parsed.GetValue(interval)), parsed.GetValue(limit))));
         return command;
     }
 }

@@ -53,7 +53,7 @@ public static class EchoSocketsSample
             }
             catch (SocketException e)
             {
-                log.LogDebug("Client {Peer} went away: {Error}", client.RemoteEndPoint, e.SocketErrorCode);
+                ClientLog.WentAway(log, client.RemoteEndPoint, e.SocketErrorCode.ToString());
             }
         }
     }

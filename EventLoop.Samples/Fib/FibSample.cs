@@ -9,6 +9,9 @@ namespace EventLoop.Samples.Fib;
 /// </summary>
 public static class FibSample
 {
+    /// <summary>The largest n whose Fibonacci number fits a long.</summary>
+    public const int MaxN = 92;
+
     /// <summary>Naive recursion on purpose: it is the CPU load.</summary>
     public static long Fib(int n) => n < 2 ? n : Fib(n - 1) + Fib(n - 2);
 
@@ -43,10 +46,15 @@ public static class FibSample
     /// <summary>The <c>fib</c> sub-command.</summary>
     public static Command CreateCommand()
     {
-        var from = new Option<int>("--from") { Description = "First n", DefaultValueFactory = _ => 30 };
-        var to = new Option<int>("--to") { Description = "Last n", DefaultValueFactory = _ => 40 };
-        var interval = new Option<double>("--interval") { Description = "Seconds between ticks", DefaultValueFactory = _ => 0.5 };
+        const int defaultFrom = 30, defaultTo = 40;
+        var from = new Option<int>("--from") { Description = "First n", DefaultValueFactory = _ => defaultFrom }.MustBeBetween(0, MaxN);
+        var to = new Option<int>("--to") { Description = $"Last n (at most {MaxN}: fib({MaxN + 1}) overflows a long)", DefaultValueFactory = _ => defaultTo }.MustBeBetween(0, MaxN);
+        var interval = new Option<double>("--interval") { Description = "Seconds between ticks", DefaultValueFactory = _ => 0.5 }.MustBeAnInterval();
         var command = new Command("fib", "CPU work off the loop with RunInExecutor while a timer keeps ticking") { from, to, interval };
+        command.Validators.Add(result =>
+        {
+            if (OptionValidation.TryGetValue(result, from, defaultFrom, out int first) && OptionValidation.TryGetValue(result, to, defaultTo, out int last) && last < first) result.AddError($"--to must not be less than --from (got --from {first} --to {last}).");
+        });
         command.SetAction(parsed => SampleRunner.Run((loop, _) =>
             RunAsync(loop, Console.Out, parsed.GetValue(from), parsed.GetValue(to), TimeSpan.FromSeconds(parsed.GetValue(interval)))));
         return command;

@@ -37,7 +37,7 @@ public static class HostSample
     public static Command CreateCommand()
     {
         var command = new ServerCommand("host", $"Chat server inside a generic host, with announcements (default port {Chat.ChatSample.DefaultPort})", Chat.ChatSample.DefaultPort);
-        var every = new Option<double>("--announce-every") { Description = "Seconds between announcements", DefaultValueFactory = _ => 30 };
+        var every = new Option<double>("--announce-every") { Description = "Seconds between announcements", DefaultValueFactory = _ => 30 }.MustBeAnInterval();
         command.Command.Add(every);
         command.Command.SetAction(parsed =>
         {

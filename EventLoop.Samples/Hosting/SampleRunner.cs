@@ -6,8 +6,13 @@ namespace EventLoop.Samples;
 /// <summary>
 /// How every sample runs: console logging, a fresh loop, and a graceful stop on Ctrl+C or
 /// SIGTERM. The signal handler only wakes the loop; on the loop it cancels the sample's main
-/// task, whose <c>finally</c> blocks then say goodbye and close. Exit code 0 on a clean stop.
+/// task, whose <c>finally</c> blocks then say goodbye and close. Exit code 0 on a clean stop; a
+/// <see cref="SampleFailedException"/> prints its one line and exits with its code.
 /// </summary>
+/// <remarks>
+/// A process started with SIGINT ignored (<c>nohup</c>, a background job of a script) keeps
+/// ignoring it, as POSIX programs do: .NET keeps the inherited disposition. SIGTERM still stops it.
+/// </remarks>
 public static class SampleRunner
 {
     /// <summary>Runs <paramref name="main"/> on a new loop until it finishes or a stop signal arrives.</summary>
@@ -27,6 +32,11 @@ public static class SampleRunner
         {
             loop.Run(() => RunUntilSignalled(loop, logging, main));
             return 0;
+        }
+        catch (SampleFailedException e)
+        {
+            Console.Error.WriteLine(e.Message); // explained: one line, no stack trace
+            return e.ExitCode;
         }
         catch (Exception e)
         {

@@ -6,13 +6,13 @@ namespace EventLoop.Samples;
 /// <summary>The <c>--host</c>/<c>--port</c> options every server sample shares.</summary>
 public sealed class ServerCommand
 {
-    private readonly Option<string> _host = new("--host") { Description = "Address to listen on", DefaultValueFactory = _ => "127.0.0.1" };
+    private readonly Option<HostAddresses> _host = HostAddresses.CreateOption("Address or host name to listen on (a name: its first address)");
     private readonly Option<int> _port;
 
     /// <summary>Creates the sub-command with its shared options.</summary>
     public ServerCommand(string name, string description, int defaultPort)
     {
-        _port = new Option<int>("--port") { Description = $"Port to listen on (0 picks a free one)", DefaultValueFactory = _ => defaultPort };
+        _port = new Option<int>("--port") { Description = "Port to listen on (0 picks a free one)", DefaultValueFactory = _ => defaultPort }.MustBeBetween(0, 65535);
         Command = new Command(name, description) { _host, _port };
     }
 
@@ -20,10 +20,5 @@ public sealed class ServerCommand
     public Command Command { get; }
 
     /// <summary>The endpoint the parsed options name.</summary>
-    public IPEndPoint EndPoint(ParseResult parsed)
-    {
-        int port = parsed.GetValue(_port);
-        if (port is < 0 or > 65535) throw new ArgumentOutOfRangeException(nameof(port), port, "--port must be 0-65535.");
-        return new IPEndPoint(IPAddress.Parse(parsed.GetValue(_host)!), port);
-    }
+    public IPEndPoint EndPoint(ParseResult parsed) => new(parsed.GetValue(_host)!.Addresses[0], parsed.GetValue(_port));
 }

@@ -9,27 +9,49 @@ namespace EventLoop.Samples.Wc;
 /// when the client disconnects, logs wc's counts: sockets and a child's pipes in one
 /// straight-line handler, all driven by the loop.
 /// </summary>
-public static class WcSample
+public static partial class WcSample
 {
-    /// <summary>One client: echo each chunk and copy it into wc; at the end, report wc's counts.</summary>
+    /// <summary>
+    /// One client: echo each chunk and copy it into wc; at the end, report wc's counts. A client
+    /// that resets is counted like one that finished; a wc that was stopped before it counted
+    /// (Ctrl+C in a terminal reaches the child too) reports nothing, rather than empty counts.
+    /// </summary>
     public static async LoopTask HandleAsync(Loop loop, Connection connection, ILogger log, Action<string>? report = null)
     {
         using var wc = await loop.StartProcessAsync("wc");
-        var buffer = new byte[16 * 1024];
-        int n;
-        while ((n = await connection.ReadAsync(buffer)) > 0)
+        try
         {
-            connection.Write(buffer.AsSpan(0, n));
-            wc.Stdin!.Write(buffer.AsSpan(0, n));
-            await connection.DrainAsync();
-            await wc.Stdin.DrainAsync();
+            var buffer = new byte[16 * 1024];
+            int n;
+            while ((n = await connection.ReadAsync(buffer)) > 0)
+            {
+                connection.Write(buffer.AsSpan(0, n));
+                wc.Stdin!.Write(buffer.AsSpan(0, n));
+                await connection.DrainAsync();
+                await wc.Stdin.DrainAsync();
+            }
+        }
+        catch (IOException e)
+        {
+            ClientLog.WentAway(log, connection.RemoteEndPoint, e.InnerException?.Message ?? e.Message); // or wc did
         }
         await wc.Stdin!.CloseAsync();                       // wc sees end of input and prints
         var counts = (await wc.Stdout!.ReadToEndAsync()).Trim();
-        await wc.WaitForExitAsync();
-        log.LogInformation("{Peer} sent lines/words/bytes: {Counts}", connection.RemoteEndPoint, counts);
+        int exitCode = await wc.WaitForExitAsync();
+        if (exitCode != 0 || counts.Length == 0)
+        {
+            StoppedBeforeCounting(log, connection.RemoteEndPoint, exitCode);
+            return;
+        }
+        Counted(log, connection.RemoteEndPoint, counts);
         report?.Invoke(counts);
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Peer} sent lines/words/bytes: {Counts}")]
+    private static partial void Counted(ILogger log, EndPoint? peer, string counts);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "wc for {Peer} stopped before it counted (exit code {ExitCode})")]
+    private static partial void StoppedBeforeCounting(ILogger log, EndPoint? peer, int exitCode);
 
     /// <summary>Starts the server and serves until cancelled.</summary>
     public static async LoopTask RunAsync(Loop loop, ILoggerFactory logging, EndPoint endpoint)

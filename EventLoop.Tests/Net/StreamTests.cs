@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using EventLoop.Net;
+using Microsoft.Extensions.Logging;
 
 namespace EventLoop.Tests.Net;
 
@@ -361,7 +362,7 @@ public class StreamTests(SelectorKind selector) : NetTestBase(selector)
         });
 
         Assert.That(Reported, Is.Empty);
-        var logs = TakeLogs();
+        var logs = Logs.Entries;
         Assert.That(logs.Where(e => e.Level > Microsoft.Extensions.Logging.LogLevel.Debug), Is.Empty);
         Assert.That(logs.Any(e => e.Message.Contains("connection was lost")), Is.True, "the handler's end is logged at Debug");
     }

@@ -19,16 +19,29 @@ public class CounterSampleTests
         Assert.That(clock.Elapsed, Is.EqualTo(TimeSpan.FromSeconds(3)));
     }
 
-    [TestCase(2, TestName = "TheRealProcessExitsZeroOnSigint")]
-    [TestCase(15, TestName = "TheRealProcessExitsZeroOnSigterm")]
+    [Test]
     [Platform("Linux")]
-    public void TheRealProcessStopsCleanlyOnASignal(int signal)
+    public void TheRealProcessExitsZeroOnCtrlC()
+    {
+        // Ctrl+C itself: the sample gets SIGINT at its default disposition whatever this run inherited.
+        using var sample = SampleProcess.WithDefaultSigint("counter", "--interval", "0.05");
+        Assert.That(sample.ReadLine(), Is.EqualTo("count 1"));
+        Assert.That(sample.ReadLine(), Is.EqualTo("count 2"));
+
+        sample.Interrupt();
+
+        Assert.That(sample.WaitForExit(), Is.Zero);
+    }
+
+    [Test]
+    [Platform("Linux")]
+    public void TheRealProcessExitsZeroOnSigterm()
     {
         using var sample = new SampleProcess("counter", "--interval", "0.05");
         Assert.That(sample.ReadLine(), Is.EqualTo("count 1"));
         Assert.That(sample.ReadLine(), Is.EqualTo("count 2"));
 
-        sample.Signal(signal);
+        sample.Terminate();
 
         Assert.That(sample.WaitForExit(), Is.Zero);
     }

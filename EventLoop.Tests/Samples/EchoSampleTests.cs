@@ -12,26 +12,37 @@ namespace EventLoop.Tests.Samples;
 [TestFixture("echo-sockets")]
 public class EchoSampleTests(string style) : NetTestBase
 {
-    private async LoopTask<(EndPoint EndPoint, Action Stop)> StartAsync()
+    /// <summary>Starts the server in-process; the stop function closes it and waits for what it can (the servers: every handler to return).</summary>
+    private async LoopTask<(EndPoint EndPoint, Func<LoopTask> StopAsync)> StartAsync()
     {
         switch (style)
         {
             case "echo":
             {
-                var server = await Loop.StartServerAsync(EchoSample.HandleAsync, Loopback0);
-                return (server.LocalEndPoint, server.Close);
+                var server = await Loop.StartServerAsync(c => EchoSample.HandleAsync(c, Logs.CreateLogger("echo")), Loopback0);
+                return (server.LocalEndPoint, () => CloseAsync(server));
             }
             case "echo-protocol":
             {
                 var server = await Loop.CreateServerAsync(() => new EchoProtocolSample.EchoProtocol(), Loopback0);
-                return (server.LocalEndPoint, server.Close);
+                return (server.LocalEndPoint, () => CloseAsync(server));
             }
             default:
             {
-                var serving = Loop.Spawn(() => EchoSocketsSample.RunAsync(Loop, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance, Loopback0));
-                return (await ListeningEndPoint(), () => serving.Cancel());
+                var serving = Loop.Spawn(() => EchoSocketsSample.RunAsync(Loop, Logs, Loopback0));
+                return (await ListeningEndPoint(), async () =>
+                {
+                    serving.Cancel();
+                    try { await serving; } catch (OperationCanceledException) { }
+                });
             }
         }
+    }
+
+    private static LoopTask CloseAsync(Server server)
+    {
+        server.Close();
+        return server.WaitClosedAsync();
     }
 
     /// <summary>echo-sockets owns its listener: find its port the way a user would, from what it prints.</summary>
@@ -66,7 +77,7 @@ public class EchoSampleTests(string style) : NetTestBase
         var payloads = Enumerable.Range(0, clients).Select(i => RandomBytes(size, seed: 100 + i)).ToArray();
         var echoed = Run(async () =>
         {
-            var (endpoint, stop) = await StartAsync();
+            var (endpoint, stopAsync) = await StartAsync();
             async LoopTask<byte[]> Client(byte[] payload)
             {
                 var connection = await Loop.OpenConnectionAsync(endpoint);
@@ -81,7 +92,7 @@ public class EchoSampleTests(string style) : NetTestBase
                 return back;
             }
             var results = await Loop.WhenAll(payloads.Select(Client).ToArray());
-            stop();
+            await stopAsync();
             return results;
         });
 
@@ -93,7 +104,7 @@ public class EchoSampleTests(string style) : NetTestBase
     {
         var back = Run(async () =>
         {
-            var (endpoint, stop) = await StartAsync();
+            var (endpoint, stopAsync) = await StartAsync();
             var connection = await Loop.OpenConnectionAsync(endpoint);
             connection.Write("last words"u8);
             connection.ShutdownWrite();
@@ -101,10 +112,34 @@ public class EchoSampleTests(string style) : NetTestBase
             var buffer = new byte[64];
             int n;
             while ((n = await connection.ReadAsync(buffer)) > 0) received.Write(buffer, 0, n);
-            stop();
+            await stopAsync();
             return received.ToArray();
         });
 
         Assert.That(back, Is.EqualTo("last words"u8.ToArray()));
+    }
+
+    [Test]
+    public void AClientThatResetsIsNormal_NoErrorIsLoggedOrReported_AndOthersAreServed()
+    {
+        var back = Run(async () =>
+        {
+            var (endpoint, stopAsync) = await StartAsync();
+            var resetter = await Loop.OpenConnectionAsync(endpoint);
+            resetter.Write("first"u8);
+            await resetter.ReadExactlyAsync(5); // the server is in its read loop now
+            resetter.Abort();                   // RST: no goodbye
+
+            var next = await Loop.OpenConnectionAsync(endpoint);
+            next.Write("next"u8);
+            var echoed = await next.ReadExactlyAsync(4);
+            await next.CloseAsync();
+            await stopAsync(); // every handler has returned: the reset has been dealt with
+            return echoed;
+        });
+
+        Assert.That(back, Is.EqualTo("next"u8.ToArray()));
+        Assert.That(Reported, Is.Empty, "nothing reported through the loop's exception handler");
+        // and no error-level log (NetTestBase checks that for every test)
     }
 }

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace EventLoop.Benchmarks.Echo;
+namespace EventLoop.Benchmarks.Load;
 
 /// <summary>
 /// Raises this process's soft descriptor limit (RLIMIT_NOFILE) towards the hard limit, so

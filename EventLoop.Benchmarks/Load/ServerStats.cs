@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace EventLoop.Benchmarks.Echo;
+namespace EventLoop.Benchmarks.Load;
 
 /// <summary>What a server reported for the measured window (see <see cref="ServerWindow"/>).</summary>
 internal sealed record ServerStats(long CpuMicroseconds, long AllocatedBytes, int Gen0Collections, int Gen2Collections, int Connections)

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace EventLoop.Benchmarks.Echo;
+namespace EventLoop.Benchmarks.Load;
 
 /// <summary>Starts this same Benchmarks executable in another mode, optionally pinned to CPUs with taskset.</summary>
 internal static class SelfProcess
@@ -9,7 +9,7 @@ internal static class SelfProcess
     /// Set in the generator process, so it does not re-launch itself again: "pinned" or
     /// "unpinned". The parent decides, because a pinned generator sees only its own CPUs.
     /// </summary>
-    public const string GeneratorMarker = "EVENTLOOP_ECHO_GENERATOR";
+    public const string GeneratorMarker = "EVENTLOOP_LOAD_GENERATOR";
 
     /// <summary>
     /// Makes the runtime resume socket completions on its epoll thread instead of the thread pool.

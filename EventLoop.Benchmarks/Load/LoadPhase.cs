@@ -1,4 +1,4 @@
-namespace EventLoop.Benchmarks.Echo;
+namespace EventLoop.Benchmarks.Load;
 
 /// <summary>Where the run is; the clients read it on every completed message.</summary>
 internal sealed class LoadPhase

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Numerics;
 
-namespace EventLoop.Benchmarks.Echo;
+namespace EventLoop.Benchmarks.Load;
 
 /// <summary>
 /// Round-trip times in Stopwatch ticks, log-linear buckets (HdrHistogram's layout, 128 sub-buckets

@@ -1,13 +1,15 @@
 using System.Diagnostics;
 using System.Globalization;
 
-namespace EventLoop.Benchmarks.Echo;
+namespace EventLoop.Benchmarks.Load;
 
 /// <summary>
 /// The server's CPU time and managed allocations between "start" and "stop" — the generator's
 /// measured window, so warm-up (JIT, connection set-up, buffer pools filling) is excluded.
+/// <paramref name="openConnections"/> tells how many connections the server has open (0 where it
+/// does not know).
 /// </summary>
-internal sealed class ServerWindow(Process self)
+internal sealed class ServerWindow(Process self, Func<int> openConnections)
 {
     private TimeSpan _cpuStart, _cpuEnd;
     private long _allocStart, _allocEnd;
@@ -21,7 +23,7 @@ internal sealed class ServerWindow(Process self)
         _cpuStart = self.TotalProcessorTime;
         // At the start, under full load: by "stop" the generator has let clients finish and some
         // connections may already be closed.
-        _connections = EchoConnections.Open;
+        _connections = openConnections();
         _gen0Start = GC.CollectionCount(0);
         _gen2Start = GC.CollectionCount(2);
         _allocStart = GC.GetTotalAllocatedBytes(precise: true);
