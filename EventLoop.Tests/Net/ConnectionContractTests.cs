@@ -69,4 +69,25 @@ public class ConnectionContractTests : LoopTestBase
         Assert.That(cancelled.Status, Is.EqualTo(LoopTaskStatus.Canceled));
         Assert.That(kept.Status, Is.EqualTo(LoopTaskStatus.RanToCompletion));
     }
+
+    [Test]
+    public void AsAnITransport_PausingReadingIsHonored_AndTheReadAheadBoundStillHoldsAfterResuming()
+    {
+        var (a, b) = MemoryTransport.CreateConnectionPair(Loop, new ConnectionOptions { Limit = 1000 });
+        ITransport bAsTransport = b;
+        bAsTransport.PauseReading();
+        a.Write(new byte[10_000]);
+        Loop.RunUntilIdle();
+        Assert.That(b.BufferedCount, Is.Zero, "paused: nothing taken from the peer");
+        Assert.That(bAsTransport.IsReading, Is.False);
+
+        bAsTransport.ResumeReading();
+        Loop.RunUntilIdle();
+        Assert.That(b.BufferedCount, Is.EqualTo(2000), "reading again, up to the read-ahead bound and no further");
+
+        bAsTransport.PauseReading();
+        Loop.RunUntilComplete(b.ReadExactlyAsync(1500)); // below the Limit: the bound alone would resume reading
+        Loop.RunUntilIdle();
+        Assert.That(b.BufferedCount, Is.EqualTo(500), "still paused by request");
+    }
 }
