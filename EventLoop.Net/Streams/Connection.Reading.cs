@@ -140,7 +140,9 @@ public sealed partial class Connection
 
     private ValueTask<int> ReadRaw(Memory<byte> buffer)
     {
-        _skipping = false; // raw reads see every byte, even the rest of an overlong line
+        // Raw reads see every byte, even the rest of an overlong line; a zero-byte read (a wait for
+        // data that consumes nothing) leaves a delimited read's skipping as it is.
+        if (!buffer.IsEmpty) _skipping = false;
         _pending = ReadKind.Raw;
         _destination = buffer;
         return StartValue(IntOperation);

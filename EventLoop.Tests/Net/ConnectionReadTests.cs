@@ -185,4 +185,22 @@ public class ConnectionReadTests : LoopTestBase
         Loop.RunUntilIdle();
         Assert.That(reader.BufferedCount, Is.EqualTo(2000));
     }
+
+    [Test]
+    public void AZeroByteWaitAfterAnOverlongLine_DoesNotStopTheRestOfThatLineFromBeingSkipped()
+    {
+        var (writer, reader) = Pair(limit: 8);
+        writer.Write("0123456789ABCDEF"u8); // overlong, its end not here yet
+        Assert.Throws<LimitOverrunException>(() => Loop.RunUntilComplete(reader.ReadLineAsync()));
+
+        var line = Run(async () =>
+        {
+            var waiting = reader.ReadAsync(Memory<byte>.Empty); // the idle idiom: wait for data, consume nothing
+            writer.Write("rest of it\nnext\n"u8);
+            await waiting;
+            return await reader.ReadLineAsync();
+        });
+
+        Assert.That(line, Is.EqualTo("next"));
+    }
 }
