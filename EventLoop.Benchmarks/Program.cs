@@ -14,8 +14,11 @@ public static class Program
         // Sub-modes go here, each as: "name" => SubMode.Run(args[1..]),
         "echo" => Echo.EchoCommand.Run(args[1..]),
         "echo-server" => Echo.EchoServerMode.Run(args[1..]), // hidden: started by "echo", one server per process
+        "http" => Http.HttpCommand.Run(args[1..]),
+        "http-server" => Http.HttpServerMode.Run(args[1..]), // hidden: started by "http", one server per process
         "chat" => Chat.ChatCommand.Run(args[1..]),
         "chat-server" => Chat.ChatServerMode.Run(args[1..]), // hidden: started by "chat", one server per process
+        "connect-burst" => Burst.ConnectBurstCommand.Run(args[1..]),
         _ => RunBenchmarks(args),
     };
 

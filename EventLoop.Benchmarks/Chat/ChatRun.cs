@@ -1,4 +1,5 @@
 using EventLoop.Benchmarks.Load;
+using EventLoop.Net;
 
 namespace EventLoop.Benchmarks.Chat;
 
@@ -22,7 +23,7 @@ internal static class ChatRun
         if (why is not null && _syscallWarning is null) Console.Error.WriteLine($"chat: send calls not counted: {_syscallWarning = why}");
         var plan = new ChatRoomPlan(options.Clients, options.SenderCount, options.Size, options.Depth);
         var phase = new LoadPhase();
-        FileLimit.Ensure(options.Clients + 1024);
+        OpenFileLimit.RaiseToHardLimit(); // a socket per client
         using var driver = new ChatDriver(plan, server.Port, phase, budget.Token);
         try
         {

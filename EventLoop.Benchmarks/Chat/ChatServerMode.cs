@@ -1,4 +1,5 @@
 using EventLoop.Benchmarks.Load;
+using EventLoop.Net;
 
 namespace EventLoop.Benchmarks.Chat;
 
@@ -17,7 +18,7 @@ internal static class ChatServerMode
         var arguments = ServerControl.Parse(Mode, args);
         var kind = ChatServerKinds.Parse(arguments.Kind);
         using var watchdog = ServerControl.StartWatchdog(Mode, arguments.MaxSeconds);
-        FileLimit.Ensure(65_536); // thousands of clients; capped by the hard limit
+        OpenFileLimit.RaiseToHardLimit(); // thousands of clients
         using IChatServer server = kind == ChatServerKind.Floor
             ? new FloorChatServer(arguments.Port)
             : new SampleChatServer(kind, arguments.Port);

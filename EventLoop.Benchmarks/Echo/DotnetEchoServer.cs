@@ -15,7 +15,7 @@ internal sealed class DotnetEchoServer : IEchoServer
     public DotnetEchoServer(int port)
     {
         _listener.Bind(new IPEndPoint(IPAddress.Loopback, port));
-        _listener.Listen(1024);
+        _listener.Listen(); // the system maximum, as a .NET developer gets by default
         Port = ((IPEndPoint)_listener.LocalEndPoint!).Port;
         _ = AcceptLoopAsync();
     }

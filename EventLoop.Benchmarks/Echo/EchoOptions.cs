@@ -26,7 +26,8 @@ internal sealed record EchoOptions : LoadOptions
           --depth D         messages in flight per connection (default 1; >1 pipelines)
           --servers LIST    comma-separated, from floor,streams,protocol,sockets,dotnet (the
                             default) and streams-select,protocol-select (loop servers on
-                            Socket.Select instead of epoll)
+                            Socket.Select instead of epoll) and gateway (the gateway
+                            sample in front of a streams echo in another process)
           --idle N          before the load, open N idle connections (never sending) and report the
                             server's managed memory per idle connection (default 0)
         """ + "\n" + CommonUsage;

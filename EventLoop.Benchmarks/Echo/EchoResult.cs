@@ -23,6 +23,7 @@ internal sealed record EchoResult(ServerKind Kind, long Messages, TimeSpan Windo
     public int? SocketsWatched => Kind switch
     {
         ServerKind.Floor => Server.Connections + 1,
+        ServerKind.Gateway => 2 * Server.Connections + 2, // a client and a backend connection each
         _ when Kind.IsLoop() => Server.Connections + 2,
         _ => null,
     };

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using EventLoop.Benchmarks.Load;
+using EventLoop.Net;
 
 namespace EventLoop.Benchmarks.Echo;
 
@@ -58,7 +59,7 @@ internal static class EchoRun
     /// </summary>
     private static async Task<double?> OpenIdleAsync(ServerProcess server, List<Socket> idle, int count, CancellationToken cancellationToken)
     {
-        long limit = FileLimit.Ensure(count + 1024);
+        long limit = OpenFileLimit.RaiseToHardLimit() ?? -1;
         if (limit >= 0 && limit < count + 256) throw new InvalidOperationException($"--idle {count} needs more descriptors than the limit of {limit}: raise it (ulimit -n 20000).");
         long first = 0;
         for (int i = 0; i < count; i++)

@@ -2,11 +2,12 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using EventLoop.Benchmarks.Load;
+using EventLoop.Net;
 
 namespace EventLoop.Benchmarks.Echo;
 
 /// <summary>
-/// The hidden <c>echo-server --kind floor|streams|protocol|sockets|dotnet [--port 0] [--max-seconds N]</c>
+/// The hidden <c>echo-server --kind floor|streams|protocol|sockets|dotnet|gateway [--port 0] [--max-seconds N]</c>
 /// sub-mode: one echo server in a process of its own, driven as <see cref="ServerControl"/>
 /// describes. It prints <c>port N</c> first, and also answers <c>conns K</c> (waits until K
 /// connections are open, then answers <c>mem B</c>: the managed heap after a full GC).
@@ -21,11 +22,12 @@ internal static class EchoServerMode
         var kind = ServerKinds.Parse(arguments.Kind);
         using var watchdog = ServerControl.StartWatchdog(Mode, arguments.MaxSeconds);
 
-        FileLimit.Ensure(65_536); // --idle: thousands of sockets; capped by the hard limit
+        OpenFileLimit.RaiseToHardLimit(); // --idle: thousands of sockets
         using IEchoServer server = kind switch
         {
             ServerKind.Floor => new FloorEchoServer(arguments.Port),
             ServerKind.Dotnet => new DotnetEchoServer(arguments.Port),
+            ServerKind.Gateway => new GatewayEchoServer(arguments.Port),
             _ => new LoopEchoServer(kind, arguments.Port),
         };
         using (var stdout = Console.OpenStandardOutput())

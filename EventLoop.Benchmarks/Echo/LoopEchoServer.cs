@@ -6,10 +6,6 @@ namespace EventLoop.Benchmarks.Echo;
 /// <summary>The loop servers (streams, protocol, socket awaits; on either selector): a <see cref="Loop"/> on a thread of its own, serving until disposed.</summary>
 internal sealed class LoopEchoServer : IEchoServer
 {
-    // Above the default 100 so a burst of connects never overflows the accept queue (an overflow
-    // costs the client a 1 s SYN retry, which would land in the latency numbers).
-    private const int Backlog = 1024;
-
     private readonly Thread _thread;
     private Loop? _loop;
 
@@ -51,7 +47,7 @@ internal sealed class LoopEchoServer : IEchoServer
     {
         if (kind == ServerKind.Sockets)
         {
-            var listener = SocketsEcho.Listen(endpoint, Backlog);
+            var listener = ServerSocket.Listen(endpoint);
             port = ((IPEndPoint)listener.LocalEndPoint!).Port;
             var accepting = loop.Spawn(() => SocketsEcho.AcceptForever(loop, listener));
             return () =>
@@ -61,8 +57,8 @@ internal sealed class LoopEchoServer : IEchoServer
             };
         }
         var server = loop.RunUntilComplete(() => kind.IsStreams()
-            ? loop.StartServerAsync(StreamsEcho.Handle, endpoint, backlog: Backlog)
-            : loop.CreateServerAsync(() => new EchoProtocol(), endpoint, Backlog));
+            ? loop.StartServerAsync(StreamsEcho.Handle, endpoint)
+            : loop.CreateServerAsync(() => new EchoProtocol(), endpoint));
         port = ((IPEndPoint)server.LocalEndPoint).Port;
         return server.Close;
     }

@@ -23,6 +23,9 @@ internal enum ServerKind
 
     /// <summary>As <see cref="Protocol"/>, on the portable <see cref="SocketSelectSelector"/> instead of epoll.</summary>
     ProtocolSelect,
+
+    /// <summary>The <c>gateway</c> sample in front of a streams echo server in another process (off the measured CPU): what proxying costs.</summary>
+    Gateway,
 }
 
 internal static class ServerKinds
@@ -51,11 +54,12 @@ internal static class ServerKinds
         ServerKind.Sockets => "loop socket awaits",
         ServerKind.StreamsSelect => "loop streams, Socket.Select selector",
         ServerKind.ProtocolSelect => "loop protocol, Socket.Select selector",
+        ServerKind.Gateway => "loop `gateway` sample → streams echo (gateway's CPU only)",
         _ => ".NET async sockets (baseline)",
     };
 
     public static ServerKind Parse(string name) =>
         Enum.TryParse<ServerKind>(name.Trim().Replace("-", ""), ignoreCase: true, out var kind) && Enum.IsDefined(kind)
             ? kind
-            : throw new ArgumentException($"Unknown server '{name}': use floor, streams, protocol, sockets, dotnet, streams-select or protocol-select.");
+            : throw new ArgumentException($"Unknown server '{name}': use floor, streams, protocol, sockets, dotnet, streams-select, protocol-select or gateway.");
 }

@@ -10,23 +10,6 @@ namespace EventLoop.Benchmarks.Echo;
 /// </summary>
 internal static class SocketsEcho
 {
-    /// <summary>A listening socket on <paramref name="endpoint"/>; the caller disposes it.</summary>
-    public static Socket Listen(EndPoint endpoint, int backlog)
-    {
-        var listener = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        try
-        {
-            listener.Bind(endpoint);
-            listener.Listen(backlog);
-            return listener;
-        }
-        catch
-        {
-            listener.Dispose();
-            throw;
-        }
-    }
-
     /// <summary>Accepts until the listener fails or the task is cancelled; one spawned handler a client.</summary>
     public static async LoopTask AcceptForever(Loop loop, Socket listener)
     {

@@ -28,6 +28,16 @@ internal sealed class ServerProcess : IDisposable
     /// <summary>The server's process id (for counting its system calls from outside).</summary>
     public int ProcessId => _process.Id;
 
+    /// <summary>CPU time the server has used so far (user and system), read from outside.</summary>
+    public TimeSpan ProcessorTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
     /// <summary>Starts <c>&lt;mode&gt; --kind &lt;kind&gt;</c> and waits for it to say where it listens.</summary>
     public static async Task<ServerProcess> StartAsync(string mode, string kind, bool pin, TimeSpan maxLifetime)
     {

@@ -12,12 +12,21 @@ public static class DatagramEndpoints
     /// and errors such as "port unreachable" are reported). Returns once
     /// <see cref="IDatagramProtocol.ConnectionMade"/> has run.
     /// </summary>
-    public static async LoopTask<(IDatagramTransport Transport, TProtocol Protocol)> CreateDatagramEndpointAsync<TProtocol>(
+    /// <exception cref="InvalidOperationException">Called from another thread than the loop's (nothing is bound then).</exception>
+    public static LoopTask<(IDatagramTransport Transport, TProtocol Protocol)> CreateDatagramEndpointAsync<TProtocol>(
         this Loop loop, Func<TProtocol> protocolFactory, EndPoint? local = null, EndPoint? remote = null)
         where TProtocol : IDatagramProtocol
     {
+        ArgumentNullException.ThrowIfNull(loop);
         ArgumentNullException.ThrowIfNull(protocolFactory);
-        loop.CheckThread();
+        loop.CheckThread(); // before binding: a refused call must leave no socket bound
+        return CreateAsync(loop, protocolFactory, local, remote);
+    }
+
+    private static async LoopTask<(IDatagramTransport Transport, TProtocol Protocol)> CreateAsync<TProtocol>(
+        Loop loop, Func<TProtocol> protocolFactory, EndPoint? local, EndPoint? remote)
+        where TProtocol : IDatagramProtocol
+    {
         var family = (local ?? remote)?.AddressFamily ?? AddressFamily.InterNetwork;
         var socket = new Socket(family, SocketType.Dgram, ProtocolType.Udp);
         try

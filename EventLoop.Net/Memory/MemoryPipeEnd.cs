@@ -22,7 +22,7 @@ internal sealed class MemoryPipeEnd : StreamTransport
     private bool _readScheduled;
     private bool _wantWritable;
     private bool _writableScheduled;
-    private bool _released;          // closed: what the peer sends now resets it
+    private bool _released;          // closed: what the peer sends now is dropped
 
     private MemoryPipeEnd(Loop loop, IProtocol protocol, int chunkSize, string name) : base(loop, protocol)
     {
@@ -58,11 +58,9 @@ internal sealed class MemoryPipeEnd : StreamTransport
 
     protected override int Send(ReadOnlySpan<byte> data)
     {
-        if (_peer._released || _peer.IsLost)
-        {
-            Fail(new SocketException((int)SocketError.ConnectionReset)); // as TCP answers data sent to a closed socket
-            return -1;
-        }
+        // The peer has closed: the bytes are dropped. (TCP would answer with a reset and fail a later
+        // send, but what we had received, and its end, stay readable; dropping keeps that simple.)
+        if (_peer._released) return data.Length;
         int taken = Math.Min(_chunkSize - _peer._received.Count, data.Length);
         if (taken <= 0) return 0;
         _peer._received.Append(data[..taken]);

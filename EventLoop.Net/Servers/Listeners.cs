@@ -3,7 +3,7 @@ using System.Net.Sockets;
 
 namespace EventLoop.Net;
 
-/// <summary>Creates listening and connecting sockets for TCP and Unix domain endpoints.</summary>
+/// <summary>What listening and connecting sockets share: TCP or Unix domain sockets, the default endpoint, socket files.</summary>
 internal static class Listeners
 {
     /// <summary>Where servers listen when the caller names no endpoint: loopback, a free port.</summary>
@@ -12,28 +12,6 @@ internal static class Listeners
     public static Socket NewStreamSocket(EndPoint endpoint) => endpoint is UnixDomainSocketEndPoint
         ? new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)
         : new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-
-    public static Socket Listen(EndPoint endpoint, int backlog)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(backlog);
-        if (endpoint is UnixDomainSocketEndPoint unix) RemoveStaleSocketFile(unix);
-        var listener = NewStreamSocket(endpoint);
-        try
-        {
-            // POSIX: rebind a port still in TIME_WAIT after a restart (asyncio's default).
-            if (endpoint is IPEndPoint && !OperatingSystem.IsWindows())
-                listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-            listener.Bind(endpoint);
-            listener.Listen(backlog);
-            listener.Blocking = false;
-            return listener;
-        }
-        catch
-        {
-            listener.Dispose();
-            throw;
-        }
-    }
 
     /// <summary>The file path of a Unix endpoint, or null for an abstract one (no file).</summary>
     public static string? SocketFilePath(UnixDomainSocketEndPoint endpoint)
@@ -47,7 +25,7 @@ internal static class Listeners
     /// it is stale: remove it. If a live server answers, refuse, rather than steal its address.
     /// A file with content is never a socket: leave it, and let Bind report the conflict.
     /// </summary>
-    private static void RemoveStaleSocketFile(UnixDomainSocketEndPoint endpoint)
+    public static void RemoveStaleSocketFile(UnixDomainSocketEndPoint endpoint)
     {
         if (SocketFilePath(endpoint) is not { } path || !File.Exists(path) || new FileInfo(path).Length != 0) return;
         using (var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified))

@@ -9,13 +9,15 @@ public static class NetLoopExtensions
     /// <summary>
     /// Listens on <paramref name="endpoint"/> (default: 127.0.0.1, a free port — nothing listens
     /// on all interfaces unless asked) and gives each accepted connection a new protocol from
-    /// <paramref name="protocolFactory"/>. TCP or Unix domain endpoints.
+    /// <paramref name="protocolFactory"/>. TCP or Unix domain endpoints; <paramref name="options"/>
+    /// sets the backlog, port sharing and the connection limit.
     /// </summary>
-    public static LoopTask<Server> CreateServerAsync(this Loop loop, Func<IProtocol> protocolFactory, EndPoint? endpoint = null, int backlog = 100)
+    /// <exception cref="InvalidOperationException">Called from another thread than the loop's (nothing is bound then).</exception>
+    /// <exception cref="SocketException">The endpoint cannot be listened on (address already in use, for example); the message names it.</exception>
+    public static LoopTask<Server> CreateServerAsync(this Loop loop, Func<IProtocol> protocolFactory, EndPoint? endpoint = null, ServerOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(protocolFactory);
-        var listener = Listeners.Listen(endpoint ?? Listeners.DefaultEndPoint, backlog);
-        var server = new Server(loop, listener, (server, socket) =>
+        var server = Server.Start(loop, endpoint, options, (server, socket) =>
         {
             var transport = new SocketTransport(loop, socket, protocolFactory(), closed =>
             {

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using Microsoft.Extensions.Logging;
 
 namespace EventLoop.Net;
 
@@ -11,30 +10,53 @@ namespace EventLoop.Net;
 /// </summary>
 public sealed class Server : IDisposable
 {
-    /// <summary>Connections accepted per readiness event at most, so one busy listener cannot hog an iteration (asyncio uses its backlog, 100).</summary>
-    internal const int AcceptBatch = 100;
-
-    /// <summary>How long accepting pauses when the process is out of descriptors.</summary>
-    internal static readonly TimeSpan AcceptRetryDelay = TimeSpan.FromSeconds(1);
-
     private readonly Loop _loop;
     private readonly Socket _listener;
+    private readonly Acceptor _acceptor;
     private readonly Action<Socket> _onAccepted;
     private readonly Action _onAcceptable;
+    private readonly Action _resumeAccepting;
+    private readonly int? _maxConnections;
     private readonly HashSet<ITransport> _transports = new(ReferenceEqualityComparer.Instance);
-    private LoopFuture<bool>? _closed;
+    private readonly CloseWaiters _closeWaiters;
     private int _unfinished;
     private bool _accepting;
+    private long _refusedAtMax = -1; // -1: below MaxConnections
 
-    internal Server(Loop loop, Socket listener, Action<Server, Socket> onAccepted)
+    private Server(Loop loop, Socket listener, ServerOptions options, Action<Server, Socket> onAccepted)
     {
         _loop = loop;
         _listener = listener;
+        _acceptor = new Acceptor(listener, loop.Logger);
+        _maxConnections = options.MaxConnections;
         _onAccepted = socket => onAccepted(this, socket);
         _onAcceptable = OnAcceptable;
+        _resumeAccepting = StartAccepting;
+        _closeWaiters = new CloseWaiters(loop);
         LocalEndPoint = listener.LocalEndPoint!;
         IsServing = true;
         StartAccepting();
+    }
+
+    /// <summary>
+    /// Every server starts here: the thread is checked before anything is bound, so a call from
+    /// the wrong thread leaves no socket listening behind it.
+    /// </summary>
+    internal static Server Start(Loop loop, EndPoint? endpoint, ServerOptions? options, Action<Server, Socket> onAccepted)
+    {
+        ArgumentNullException.ThrowIfNull(loop);
+        loop.CheckThread();
+        options ??= new ServerOptions();
+        var listener = ServerSocket.Listen(endpoint ?? Listeners.DefaultEndPoint, options);
+        try
+        {
+            return new Server(loop, listener, options, onAccepted);
+        }
+        catch
+        {
+            listener.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Where the server listens; with port 0 requested, the port it got.</summary>
@@ -49,6 +71,7 @@ public sealed class Server : IDisposable
     /// <summary>Stops accepting and closes the listening socket (and its socket file). Open connections stay open.</summary>
     public void Close()
     {
+        _loop.CheckThread();
         if (!IsServing) return;
         IsServing = false;
         StopAccepting();
@@ -61,23 +84,27 @@ public sealed class Server : IDisposable
         CompleteClosedIfDone();
     }
 
-    /// <summary>Completes once the server is closed and every connection has finished.</summary>
+    /// <summary>
+    /// Completes once the server is closed and every connection has finished. Each call waits on
+    /// its own: cancelling one wait, or timing it out, leaves every other wait as it was.
+    /// </summary>
     public LoopTask WaitClosedAsync()
     {
-        _closed ??= _loop.CreateFuture<bool>();
-        CompleteClosedIfDone();
-        return _closed.Task;
+        _loop.CheckThread();
+        return IsClosedAndDone ? LoopTask.CompletedTask : _closeWaiters.Add();
     }
 
     /// <summary>Closes every connection gracefully (buffered data is sent first).</summary>
     public void CloseClients()
     {
+        _loop.CheckThread();
         foreach (var transport in _transports.ToArray()) transport.Close();
     }
 
     /// <summary>Closes every connection at once, dropping buffered data.</summary>
     public void AbortClients()
     {
+        _loop.CheckThread();
         foreach (var transport in _transports.ToArray()) transport.Abort();
     }
 
@@ -98,9 +125,13 @@ public sealed class Server : IDisposable
         CompleteClosedIfDone();
     }
 
+    private bool IsClosedAndDone => !IsServing && _unfinished == 0;
+
+    private bool IsFull => _unfinished >= _maxConnections;
+
     private void CompleteClosedIfDone()
     {
-        if (!IsServing && _unfinished == 0) _closed?.TrySetResult(true);
+        if (IsClosedAndDone) _closeWaiters.CompleteAll();
     }
 
     private void StartAccepting()
@@ -117,31 +148,69 @@ public sealed class Server : IDisposable
         _loop.RemoveReader(_listener);
     }
 
+    /// <summary>Accepts what is pending, a bounded batch per readiness event; no accept error ends the server.</summary>
     private void OnAcceptable()
     {
-        for (int i = 0; i < AcceptBatch && IsServing; i++)
+        for (int i = 0; i < Acceptor.Batch && IsServing; i++)
         {
-            Socket? accepted;
+            AcceptResult result;
+            Socket? socket;
             try
             {
-                accepted = SocketAwaits.TryAccept(_listener);
-            }
-            catch (SocketException e) when (e.SocketErrorCode is SocketError.TooManyOpenSockets or SocketError.NoBufferSpaceAvailable)
-            {
-                // Out of descriptors: retrying at once would spin on the same error. Pause.
-                _loop.Logger.LogError(e, "Accept on {EndPoint} failed ({Error}); pausing accepts for {Delay}", LocalEndPoint, e.SocketErrorCode, AcceptRetryDelay);
-                StopAccepting();
-                _loop.CallLater(AcceptRetryDelay, StartAccepting);
-                return;
+                result = _acceptor.TryAccept(out socket);
             }
             catch (SocketException e)
             {
-                // A peer that reset before we accepted it, for example: skip it.
-                _loop.Logger.LogDebug(e, "Accept on {EndPoint} failed", LocalEndPoint);
-                continue;
+                _loop.ReportException(new LoopExceptionContext($"Accepting on {LocalEndPoint} failed; trying again in {Acceptor.PauseAfterShortage.TotalMilliseconds:0} ms", e, nameof(Server)));
+                result = AcceptResult.Paused;
+                socket = null;
             }
-            if (accepted is null) return;
-            _onAccepted(accepted);
+            switch (result)
+            {
+                case AcceptResult.Empty:
+                    return;
+                case AcceptResult.Paused:
+                    StopAccepting();
+                    _loop.CallLater(Acceptor.PauseAfterShortage, _resumeAccepting);
+                    return;
+                case AcceptResult.Accepted when IsFull:
+                    Refuse(socket!);
+                    break;
+                case AcceptResult.Accepted:
+                    Serve(socket!);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>Over <see cref="ServerOptions.MaxConnections"/>: the client is told at once (its connection closes) instead of waiting in the backlog.</summary>
+    private void Refuse(Socket socket)
+    {
+        socket.Dispose();
+        if (_refusedAtMax < 0)
+        {
+            ServerLog.AtMaxConnections(_loop.Logger, LocalEndPoint, _maxConnections!.Value);
+            _refusedAtMax = 0;
+        }
+        _refusedAtMax++;
+    }
+
+    private void Serve(Socket socket)
+    {
+        if (_refusedAtMax >= 0)
+        {
+            ServerLog.BelowMaxConnections(_loop.Logger, LocalEndPoint, _refusedAtMax);
+            _refusedAtMax = -1;
+        }
+        try
+        {
+            _onAccepted(socket);
+        }
+        catch (Exception e)
+        {
+            // The protocol factory threw, for example: that connection only.
+            socket.Dispose();
+            _loop.ReportException(new LoopExceptionContext($"Setting up a connection accepted on {LocalEndPoint} failed; it was closed", e, nameof(Server)));
         }
     }
 }

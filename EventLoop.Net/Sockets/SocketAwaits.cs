@@ -12,16 +12,24 @@ namespace EventLoop.Net;
 /// </summary>
 public static class SocketAwaits
 {
-    /// <summary>Accepts a connection; the accepted socket is non-blocking, with Nagle off for TCP.</summary>
-    public static async LoopTask<Socket> AcceptAsync(this Loop loop, Socket listener, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Accepts a connection; the accepted socket is non-blocking, with Nagle off for TCP. Each time
+    /// the listener is ready, the connections pending are accepted as a batch (at most 100) and
+    /// handed out by this and the following calls without waiting; once they are taken, the next
+    /// call waits for readiness, so an accept loop under a flood lets the rest of the loop run
+    /// between batches. Errors that concern one pending connection are skipped, and when the process
+    /// is out of descriptors the pending connections are accepted and closed (their clients learn
+    /// at once) rather than left queued: neither ends an accept loop. One call at a time per listener.
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">The listener was closed (connections accepted for it and not taken yet are closed too).</exception>
+    /// <exception cref="SocketException">The listener is not usable (not listening, for example).</exception>
+    public static LoopTask<Socket> AcceptAsync(this Loop loop, Socket listener, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(loop);
         ArgumentNullException.ThrowIfNull(listener);
+        loop.CheckThread();
         EnsureNonBlocking(listener);
-        while (true)
-        {
-            if (TryAccept(listener) is { } accepted) return accepted;
-            await ReadinessPromise.Wait(loop, listener, forWrite: false, cancellationToken);
-        }
+        return AcceptQueue.For(loop, listener).AcceptAsync(cancellationToken);
     }
 
     /// <summary>Receives up to <paramref name="buffer"/>.Length bytes; 0 means the peer closed its side.</summary>
@@ -102,22 +110,6 @@ public static class SocketAwaits
         ArgumentNullException.ThrowIfNull(loop);
         ArgumentNullException.ThrowIfNull(socket);
         return ReadinessPromise.Wait(loop, socket, forWrite, cancellationToken);
-    }
-
-    /// <summary>Accepts one pending connection, or returns null when none is waiting.</summary>
-    internal static Socket? TryAccept(Socket listener)
-    {
-        try
-        {
-            var accepted = listener.Accept();
-            accepted.Blocking = false;
-            if (accepted.ProtocolType == ProtocolType.Tcp) accepted.NoDelay = true;
-            return accepted;
-        }
-        catch (SocketException e) when (e.SocketErrorCode == SocketError.WouldBlock)
-        {
-            return null;
-        }
     }
 
     private static void EnsureNonBlocking(Socket socket)

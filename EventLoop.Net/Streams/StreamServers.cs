@@ -12,16 +12,18 @@ public static class StreamServers
     /// its connection is closed (what it wrote is sent first). An exception escaping it goes to
     /// <see cref="Loop.ReportException"/> with the peer, as one from protocol code does, and closes
     /// that connection only; a handler ended by its own connection's loss (a reset, an end of
-    /// stream in the middle of a read) is normal and only logged at Debug. <see cref="Server.WaitClosedAsync"/> completes once the server
-    /// is closed and every handler has returned.
+    /// stream in the middle of a read) is normal and only logged at Debug.
+    /// <see cref="Server.WaitClosedAsync"/> completes once the server is closed and every handler
+    /// has returned. <paramref name="options"/> sets the backlog, port sharing and the connection
+    /// limit; <paramref name="connectionOptions"/> each connection's settings.
     /// </summary>
+    /// <exception cref="InvalidOperationException">Called from another thread than the loop's (nothing is bound then).</exception>
+    /// <exception cref="SocketException">The endpoint cannot be listened on (address already in use, for example); the message names it.</exception>
     public static LoopTask<Server> StartServerAsync(this Loop loop, Func<Connection, LoopTask> handler, EndPoint? endpoint = null,
-        ConnectionOptions? options = null, int backlog = 100)
+        ServerOptions? options = null, ConnectionOptions? connectionOptions = null)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        loop.CheckThread();
-        var listener = Listeners.Listen(endpoint ?? Listeners.DefaultEndPoint, backlog);
-        var server = new Server(loop, listener, (server, socket) => Accept(loop, server, socket, handler, options));
+        var server = Server.Start(loop, endpoint, options, (server, socket) => Accept(loop, server, socket, handler, connectionOptions));
         return LoopTask.FromResult(server);
     }
 

@@ -58,15 +58,15 @@ public static class ChatProtocolSample
     }
 
     /// <summary>Starts the server and serves until cancelled.</summary>
-    public static async LoopTask RunAsync(Loop loop, ILoggerFactory logging, EndPoint endpoint, string serverName)
+    public static async LoopTask RunAsync(Loop loop, ILoggerFactory logging, EndPoint endpoint, string serverName, ServerOptions? options = null)
     {
         var log = logging.CreateLogger("chat-protocol");
         var room = new ChatRoom(log);
-        var server = await loop.CreateServerAsync(() => new ChatProtocol(room, serverName), endpoint);
+        var server = await loop.CreateServerAsync(() => new ChatProtocol(room, serverName), endpoint, options);
         await ServerLifetime.ServeUntilCancelledAsync(loop, server, log, "chat-protocol", room.ShutDown);
     }
 
     /// <summary>The <c>chat-protocol</c> sub-command.</summary>
     public static System.CommandLine.Command CreateCommand() =>
-        ChatCommand.Create("chat-protocol", "Chat server as callbacks (IProtocol)", (loop, logging, endpoint, name) => RunAsync(loop, logging, endpoint, name));
+        ChatCommand.Create("chat-protocol", "Chat server as callbacks (IProtocol)", (loop, logging, endpoint, name, options) => RunAsync(loop, logging, endpoint, name, options));
 }

@@ -76,15 +76,15 @@ public static class ChatSample
     }
 
     /// <summary>Starts the server and serves until cancelled.</summary>
-    public static async LoopTask RunAsync(Loop loop, ILoggerFactory logging, EndPoint endpoint, string serverName)
+    public static async LoopTask RunAsync(Loop loop, ILoggerFactory logging, EndPoint endpoint, string serverName, ServerOptions? options = null)
     {
         var log = logging.CreateLogger("chat");
         var room = new ChatRoom(log);
-        var server = await loop.StartServerAsync(c => HandleAsync(c, room, serverName), endpoint);
+        var server = await loop.StartServerAsync(c => HandleAsync(c, room, serverName), endpoint, options);
         await ServerLifetime.ServeUntilCancelledAsync(loop, server, log, "chat", room.ShutDown);
     }
 
     /// <summary>The <c>chat</c> sub-command.</summary>
     public static System.CommandLine.Command CreateCommand() =>
-        ChatCommand.Create("chat", "Chat server, streams style", (loop, logging, endpoint, name) => RunAsync(loop, logging, endpoint, name));
+        ChatCommand.Create("chat", "Chat server, streams style", (loop, logging, endpoint, name, options) => RunAsync(loop, logging, endpoint, name, options));
 }

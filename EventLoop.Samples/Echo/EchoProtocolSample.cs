@@ -32,9 +32,9 @@ public static class EchoProtocolSample
     }
 
     /// <summary>Starts the server and serves until cancelled.</summary>
-    public static async LoopTask RunAsync(Loop loop, ILoggerFactory logging, System.Net.EndPoint endpoint)
+    public static async LoopTask RunAsync(Loop loop, ILoggerFactory logging, System.Net.EndPoint endpoint, ServerOptions? options = null)
     {
-        var server = await loop.CreateServerAsync(() => new EchoProtocol(), endpoint);
+        var server = await loop.CreateServerAsync(() => new EchoProtocol(), endpoint, options);
         await ServerLifetime.ServeUntilCancelledAsync(loop, server, logging.CreateLogger("echo-protocol"), "echo-protocol");
     }
 
@@ -42,7 +42,7 @@ public static class EchoProtocolSample
     public static System.CommandLine.Command CreateCommand()
     {
         var command = new ServerCommand("echo-protocol", $"Echo server as callbacks (IProtocol) (default port {EchoSample.DefaultPort})", EchoSample.DefaultPort);
-        command.Command.SetAction(parsed => SampleRunner.Run((loop, logging) => RunAsync(loop, logging, command.EndPoint(parsed))));
+        command.Command.SetAction(parsed => SampleRunner.Run((loop, logging) => RunAsync(loop, logging, command.EndPoint(parsed), command.ServerOptions(parsed))));
         return command.Command;
     }
 }

@@ -47,10 +47,10 @@ public static class EchoSample
     }
 
     /// <summary>Starts the server and serves until cancelled.</summary>
-    public static async LoopTask RunAsync(Loop loop, ILoggerFactory logging, System.Net.EndPoint endpoint)
+    public static async LoopTask RunAsync(Loop loop, ILoggerFactory logging, System.Net.EndPoint endpoint, ServerOptions? options = null)
     {
         var log = logging.CreateLogger("echo");
-        var server = await loop.StartServerAsync(c => HandleAsync(c, log), endpoint);
+        var server = await loop.StartServerAsync(c => HandleAsync(c, log), endpoint, options);
         await ServerLifetime.ServeUntilCancelledAsync(loop, server, log, "echo");
     }
 
@@ -58,7 +58,7 @@ public static class EchoSample
     public static System.CommandLine.Command CreateCommand()
     {
         var command = new ServerCommand("echo", $"Echo server, streams style (default port {DefaultPort})", DefaultPort);
-        command.Command.SetAction(parsed => SampleRunner.Run((loop, logging) => RunAsync(loop, logging, command.EndPoint(parsed))));
+        command.Command.SetAction(parsed => SampleRunner.Run((loop, logging) => RunAsync(loop, logging, command.EndPoint(parsed), command.ServerOptions(parsed))));
         return command.Command;
     }
 }

@@ -4,7 +4,9 @@ using EventLoop.Samples.Client;
 using EventLoop.Samples.Counter;
 using EventLoop.Samples.Echo;
 using EventLoop.Samples.Fib;
+using EventLoop.Samples.Gateway;
 using EventLoop.Samples.Host;
+using EventLoop.Samples.Http;
 using EventLoop.Samples.Wc;
 
 namespace EventLoop.Samples;
@@ -21,12 +23,15 @@ public static class SampleCommands
         EchoSample.CreateCommand(),
         EchoProtocolSample.CreateCommand(),
         EchoSocketsSample.CreateCommand(),
+        EchoDispatcherSample.CreateCommand(),
         ChatSample.CreateCommand(),
         ChatProtocolSample.CreateCommand(),
         ClientSample.CreateCommand(),
         CounterSample.CreateCommand(),
         FibSample.CreateCommand(),
+        GatewaySample.CreateCommand(),
         HostSample.CreateCommand(),
+        HttpSample.CreateCommand(),
         WcSample.CreateCommand(),
     };
 

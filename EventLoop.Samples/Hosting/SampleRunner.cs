@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 
@@ -7,7 +8,8 @@ namespace EventLoop.Samples;
 /// How every sample runs: console logging, a fresh loop, and a graceful stop on Ctrl+C or
 /// SIGTERM. The signal handler only wakes the loop; on the loop it cancels the sample's main
 /// task, whose <c>finally</c> blocks then say goodbye and close. Exit code 0 on a clean stop; a
-/// <see cref="SampleFailedException"/> prints its one line and exits with its code.
+/// <see cref="SampleFailedException"/> prints its one line and exits with its code, and so does a
+/// server that cannot listen where asked (address already in use: exit code 1).
 /// </summary>
 /// <remarks>
 /// A process started with SIGINT ignored (<c>nohup</c>, a background job of a script) keeps
@@ -37,6 +39,12 @@ public static class SampleRunner
         {
             Console.Error.WriteLine(e.Message); // explained: one line, no stack trace
             return e.ExitCode;
+        }
+        catch (SocketException e) when (e.SocketErrorCode is SocketError.AddressAlreadyInUse or SocketError.AccessDenied or SocketError.AddressNotAvailable)
+        {
+            // Cannot listen where asked: the message names the endpoint; a stack trace adds nothing.
+            Console.Error.WriteLine(e.Message);
+            return 1;
         }
         catch (Exception e)
         {

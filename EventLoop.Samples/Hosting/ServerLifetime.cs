@@ -13,13 +13,18 @@ public static class ServerLifetime
 {
     private static readonly TimeSpan GracePeriod = TimeSpan.FromSeconds(1);
 
+    /// <summary>Prints "NAME listening on HOST:PORT" on standard output, in a fixed form so scripts (and tests) can find the port.</summary>
+    public static void Announce(string name, System.Net.EndPoint endpoint, ILogger log)
+    {
+        Console.Out.WriteLine($"{name} listening on {endpoint}");
+        Console.Out.Flush();
+        log.LogInformation("{Name} listening on {EndPoint}", name, endpoint);
+    }
+
     /// <summary>Serves until cancelled; <paramref name="sayGoodbye"/> runs once accepting has stopped.</summary>
     public static async LoopTask ServeUntilCancelledAsync(Loop loop, Server server, ILogger log, string name, Action? sayGoodbye = null)
     {
-        // Printed on standard output in a fixed form so scripts (and tests) can find the port.
-        Console.Out.WriteLine($"{name} listening on {server.LocalEndPoint}");
-        Console.Out.Flush();
-        log.LogInformation("{Name} listening on {EndPoint}", name, server.LocalEndPoint);
+        Announce(name, server.LocalEndPoint, log);
         try
         {
             await loop.Delay(Timeout.InfiniteTimeSpan);

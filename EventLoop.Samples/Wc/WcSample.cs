@@ -54,10 +54,10 @@ public static partial class WcSample
     private static partial void StoppedBeforeCounting(ILogger log, EndPoint? peer, int exitCode);
 
     /// <summary>Starts the server and serves until cancelled.</summary>
-    public static async LoopTask RunAsync(Loop loop, ILoggerFactory logging, EndPoint endpoint)
+    public static async LoopTask RunAsync(Loop loop, ILoggerFactory logging, EndPoint endpoint, ServerOptions? options = null)
     {
         var log = logging.CreateLogger("wc");
-        var server = await loop.StartServerAsync(c => HandleAsync(loop, c, log, counts => Console.Out.WriteLine($"wc: {counts}")), endpoint);
+        var server = await loop.StartServerAsync(c => HandleAsync(loop, c, log, counts => Console.Out.WriteLine($"wc: {counts}")), endpoint, options);
         await ServerLifetime.ServeUntilCancelledAsync(loop, server, log, "wc");
     }
 
@@ -65,7 +65,7 @@ public static partial class WcSample
     public static System.CommandLine.Command CreateCommand()
     {
         var command = new ServerCommand("wc", $"Echo server that counts what each client sent with a child wc (default port {Echo.EchoSample.DefaultPort})", Echo.EchoSample.DefaultPort);
-        command.Command.SetAction(parsed => SampleRunner.Run((loop, logging) => RunAsync(loop, logging, command.EndPoint(parsed))));
+        command.Command.SetAction(parsed => SampleRunner.Run((loop, logging) => RunAsync(loop, logging, command.EndPoint(parsed), command.ServerOptions(parsed))));
         return command.Command;
     }
 }

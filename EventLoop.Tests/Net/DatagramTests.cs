@@ -29,6 +29,25 @@ public class DatagramTests(SelectorKind selector) : NetTestBase(selector)
     }
 
     [Test]
+    public void FromTheWrongThread_TheCallIsRefusedAndThePortIsLeftFree()
+    {
+        var local = new IPEndPoint(IPAddress.Loopback, FreeUdpPort());
+
+        Assert.Throws<InvalidOperationException>(() =>
+            Task.Run(() => Loop.CreateDatagramEndpointAsync(() => new EchoDatagrams(), local)).GetAwaiter().GetResult());
+
+        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        Assert.DoesNotThrow(() => probe.Bind(local), "nothing may be left bound to the port");
+    }
+
+    private static int FreeUdpPort()
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)socket.LocalEndPoint!).Port;
+    }
+
+    [Test]
     public void UdpRoundTrip()
     {
         var reply = Run(async () =>

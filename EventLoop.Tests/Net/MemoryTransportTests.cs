@@ -217,4 +217,19 @@ public class MemoryTransportTests
         Assert.That(failingEnd, Is.Null, "the other end sees the close, as over a socket");
         Assert.That(reply, Is.EqualTo("still here"));
     }
+
+    [Test]
+    public void WritingToAPeerThatClosed_IsDropped_AndWhatItSentBeforeAndItsEndStayReadable()
+    {
+        var (client, server) = MemoryTransport.CreateConnectionPair(_loop);
+        server.WriteLine("408 too slow");
+        server.Close();
+        _loop.RunUntilComplete(server.WaitClosedAsync());
+
+        client.WriteLine("one more header byte"); // as TCP would, the closed end takes nothing
+        _loop.RunUntilIdle();
+
+        Assert.That(_loop.RunUntilComplete(client.ReadLineAsync()), Is.EqualTo("408 too slow"));
+        Assert.That(_loop.RunUntilComplete(client.ReadLineAsync()), Is.Null, "then the end of the stream, not a reset");
+    }
 }

@@ -176,6 +176,42 @@ public class SocketAwaitTests(SelectorKind selector)
         Assert.That(_loop.RegisteredSocketCount, Is.Zero);
     }
 
+    [Test, Platform("Linux")]
+    public void AcceptHandsOutWhatOneReadinessBroughtAsABatch_AndWaitsForTheNextEventForMore()
+    {
+        using var listener = ServerSocket.Listen(new IPEndPoint(IPAddress.Loopback, 0));
+        for (int i = 0; i < 150; i++)
+        {
+            var client = NewTcp();
+            _connected.Add(client);
+            client.Connect(listener.LocalEndPoint!);
+        }
+        TcpInfo.WaitForAcceptQueue(listener.LocalEndPoint!, 150);
+        var accepted = new List<Socket>();
+        async LoopTask AcceptForever()
+        {
+            while (true) accepted.Add(await _loop.AcceptAsync(listener));
+        }
+
+        var accepting = _loop.Spawn(AcceptForever); // runs until its first real wait
+
+        Assert.That(accepted, Has.Count.EqualTo(100), "one batch without waiting, then the loop gets its turn");
+        for (int i = 0; i < 10 && accepted.Count < 150; i++) _loop.RunOnce(TimeSpan.Zero);
+        Assert.That(accepted, Has.Count.EqualTo(150), "the rest at the next readiness");
+        accepting.Cancel();
+        _loop.RunUntilIdle();
+        _connected.AddRange(accepted);
+    }
+
+    [Test]
+    public void AcceptOnAClosedListenerThrowsObjectDisposed()
+    {
+        var listener = ServerSocket.Listen(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Dispose();
+
+        Assert.Throws<ObjectDisposedException>(() => _loop.RunUntilComplete(_loop.AcceptAsync(listener)));
+    }
+
     [Test]
     public void SendAllToAReaderThatIsSlowWaitsForSpaceAndLosesNothing()
     {

@@ -377,7 +377,7 @@ public class StreamTests(SelectorKind selector) : NetTestBase(selector)
             {
                 readerReady.TrySetResult(c);
                 await c.WaitClosedAsync();
-            }, options: new ConnectionOptions { Limit = 1024 });
+            }, connectionOptions: new ConnectionOptions { Limit = 1024 });
             var client = await Loop.OpenConnectionAsync(server.LocalEndPoint);
             client.Write(new byte[200 * 1024]);
             var reader = await readerReady.Task;

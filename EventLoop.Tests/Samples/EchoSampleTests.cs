@@ -6,10 +6,11 @@ using EventLoop.Tests.Net;
 
 namespace EventLoop.Tests.Samples;
 
-/// <summary>The three echo servers, in-process over loopback: 10 clients at once, 1 MiB each, every byte back in order.</summary>
+/// <summary>The four echo servers, in-process over loopback: 10 clients at once, 1 MiB each, every byte back in order.</summary>
 [TestFixture("echo")]
 [TestFixture("echo-protocol")]
 [TestFixture("echo-sockets")]
+[TestFixture("echo-dispatcher")]
 public class EchoSampleTests(string style) : NetTestBase
 {
     /// <summary>Starts the server in-process; the stop function closes it and waits for what it can (the servers: every handler to return).</summary>
@@ -26,6 +27,17 @@ public class EchoSampleTests(string style) : NetTestBase
             {
                 var server = await Loop.CreateServerAsync(() => new EchoProtocolSample.EchoProtocol(), Loopback0);
                 return (server.LocalEndPoint, () => CloseAsync(server));
+            }
+            case "echo-dispatcher":
+            {
+                var map = new DispatcherMap();
+                var server = new EchoDispatcherSample.EchoServer(Loop, Loopback0, map, Logs.CreateLogger("echo-dispatcher"));
+                server.Start();
+                return (server.LocalEndPoint, () =>
+                {
+                    map.CloseAll();
+                    return LoopTask.CompletedTask;
+                });
             }
             default:
             {

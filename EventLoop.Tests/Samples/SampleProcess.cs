@@ -25,25 +25,23 @@ public sealed class SampleProcess : IDisposable
     private readonly Process _process;
     private readonly BlockingQueueReader _stdout;
 
-    public SampleProcess(params string[] arguments) : this(restoreSigint: false, arguments)
+    public SampleProcess(params string[] arguments) : this(["dotnet"], arguments)
     {
     }
 
-    private SampleProcess(bool restoreSigint, string[] arguments)
+    /// <param name="launcher">The command line that runs <c>dotnet</c> (its last word) with the sample's arguments after it: <c>env</c> or a shell, for example.</param>
+    /// <param name="arguments">The sample and its options.</param>
+    private SampleProcess(string[] launcher, string[] arguments)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "EventLoop.Samples.dll");
-        var start = new ProcessStartInfo(restoreSigint ? "env" : "dotnet")
+        var start = new ProcessStartInfo(launcher[0])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        if (restoreSigint)
-        {
-            start.ArgumentList.Add("--default-signal=INT");
-            start.ArgumentList.Add("dotnet");
-        }
+        foreach (var word in launcher.Skip(1)) start.ArgumentList.Add(word);
         start.ArgumentList.Add(dll);
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
         _process = Process.Start(start) ?? throw new InvalidOperationException("could not start the samples process");
@@ -52,6 +50,14 @@ public sealed class SampleProcess : IDisposable
         _process.BeginErrorReadLine();
     }
 
+    /// <summary>Runs the sample with at most <paramref name="limit"/> open descriptors (<c>ulimit -n</c>: soft and hard).</summary>
+    public static SampleProcess WithFileLimit(int limit, params string[] arguments) =>
+        // The shell lowers both limits, then becomes the sample: the process is the sample's.
+        new(["bash", "-c", $"ulimit -n {limit} && exec dotnet \"$@\"", "bash"], arguments);
+
+    /// <summary>True once the process has ended.</summary>
+    public bool HasExited => _process.HasExited;
+
     /// <summary>
     /// Starts the sample with SIGINT at its default disposition, as a shell's foreground job has it,
     /// whatever this test process inherited: through coreutils' <c>env --default-signal=INT</c>.
@@ -59,9 +65,9 @@ public sealed class SampleProcess : IDisposable
     /// </summary>
     public static SampleProcess WithDefaultSigint(params string[] arguments)
     {
-        if (EnvCanRestoreSigint.Value) return new SampleProcess(restoreSigint: true, arguments);
+        if (EnvCanRestoreSigint.Value) return new SampleProcess(["env", "--default-signal=INT", "dotnet"], arguments);
         if (SigintIgnoredHere()) Assert.Ignore("SIGINT is ignored in this test run and `env --default-signal` (coreutils 8.31+) is missing to restore it for the sample.");
-        return new SampleProcess(restoreSigint: false, arguments);
+        return new SampleProcess(arguments);
     }
 
     private static readonly Lazy<bool> EnvCanRestoreSigint = new(() =>
@@ -140,7 +146,17 @@ public sealed class SampleProcess : IDisposable
             .Single(pid => File.ReadAllText($"/proc/{pid}/comm").Trim() == command);
         Assert.That(kill(child, SIGTERM), Is.Zero);
         // Exited: gone, or a zombie until the sample reaps it (field 3 of /proc/PID/stat is the state).
-        bool Exited() => !File.Exists($"/proc/{child}/stat") || File.ReadAllText($"/proc/{child}/stat").Split(") ")[1].StartsWith('Z');
+        bool Exited()
+        {
+            try
+            {
+                return File.ReadAllText($"/proc/{child}/stat").Split(") ")[1].StartsWith('Z');
+            }
+            catch (IOException)
+            {
+                return true; // reaped between looking and reading: /proc/PID is gone
+            }
+        }
         Assert.That(SpinWait.SpinUntil(Exited, Patience), Is.True, $"{command} ({child}) did not exit");
     }
 
