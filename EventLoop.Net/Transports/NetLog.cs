@@ -11,9 +11,9 @@ internal static partial class NetLog
     /// </summary>
     public static ILogger For(Loop loop) => loop.Logger;
 
-    [LoggerMessage(EventId = 100, Level = LogLevel.Debug, Message = "Connection to {Peer} failed: {Reason}")]
+    [LoggerMessage(EventId = 201, Level = LogLevel.Debug, Message = "Connection to {Peer} failed: {Reason}")]
     public static partial void ConnectionFailed(ILogger logger, object peer, string reason, Exception error);
 
-    [LoggerMessage(EventId = 101, Level = LogLevel.Debug, Message = "The handler for {Peer} ended because the connection was lost: {Reason}")]
+    [LoggerMessage(EventId = 202, Level = LogLevel.Debug, Message = "The handler for {Peer} ended because the connection was lost: {Reason}")]
     public static partial void HandlerEndedByConnectionLoss(ILogger logger, object? peer, string reason);
 }
