@@ -21,7 +21,9 @@ public sealed partial class Loop
     /// <item>queue the callbacks of ready sockets, then those handed over from other threads,
     /// then due timers (by due time, equal ones in scheduling order);</item>
     /// <item>run exactly the callbacks that were queued when this step began; those they queue
-    /// wait for the next iteration.</item>
+    /// wait for the next iteration;</item>
+    /// <item>run the end-of-iteration callbacks (<see cref="CallAtIterationEnd"/>) registered
+    /// when this step began: transports flush here what was written during the iteration.</item>
     /// </list>
     /// </summary>
     /// <param name="maxWait">The longest the iteration may wait (loop time); <see cref="TimeSpan.Zero"/> only polls.</param>
@@ -234,7 +236,7 @@ public sealed partial class Loop
     }
 
     private bool HasWorkNow() =>
-        _ready.Count > 0 || _inbox.HasItems || (Timers.TryPeekDue(out long due) && due <= Now);
+        _ready.Count > 0 || _atIterationEnd.Count > 0 || _inbox.HasItems || (Timers.TryPeekDue(out long due) && due <= Now);
 
     private void Enter()
     {
@@ -276,11 +278,12 @@ public sealed partial class Loop
         _inbox.DrainInto(_ready);
         QueueDueTimers();
         RunReadyCallbacks();
+        RunIterationEndCallbacks();
     }
 
     private TimeSpan ComputeWait(TimeSpan? maxWait)
     {
-        if (_ready.Count > 0 || _inbox.HasItems || _stopRequested) return TimeSpan.Zero;
+        if (_ready.Count > 0 || _atIterationEnd.Count > 0 || _inbox.HasItems || _stopRequested) return TimeSpan.Zero;
         var wait = Timeout.InfiniteTimeSpan;
         if (Timers.TryPeekDue(out long due))
         {
@@ -315,12 +318,15 @@ public sealed partial class Loop
 
     private static readonly Action<object?> RunTimer = static state => ((TimerHandle)state!).Fire();
 
-    private void RunReadyCallbacks()
+    private void RunReadyCallbacks() => RunQueuedNow(_ready);
+
+    /// <summary>Runs exactly the callbacks in <paramref name="queue"/> now; those queued meanwhile wait for the next time.</summary>
+    private void RunQueuedNow(ReadyQueue queue)
     {
-        int count = _ready.Count;
+        int count = queue.Count;
         for (int i = 0; i < count; i++)
         {
-            var item = _ready.Dequeue();
+            var item = queue.Dequeue();
             if (_debug) RunTimed(item);
             else Run(item);
         }

@@ -120,6 +120,7 @@ public sealed partial class Loop : IDisposable
         _selector.Dispose();
         _wakeup.Dispose();
         _ready.Clear();
+        _atIterationEnd.Clear();
         _inbox.Clear();
         Timers.Clear();
         _registrations.Clear();

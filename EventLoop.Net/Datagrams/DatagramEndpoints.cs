@@ -42,7 +42,7 @@ public static class DatagramEndpoints
         }
         var protocol = protocolFactory();
         var transport = new DatagramTransport(loop, socket, protocol, remote);
-        await loop.Yield(); // ConnectionMade has run
+        await transport.WhenConnectionMadeAsync();
         return (transport, protocol);
     }
 }

@@ -3,13 +3,13 @@ using System.Net.Sockets;
 
 namespace EventLoop.Net;
 
-/// <summary>A UDP socket served by the loop: a reader that delivers datagrams, a send queue for when the socket is full.</summary>
-internal sealed class DatagramTransport : IDatagramTransport
+/// <summary>
+/// A UDP socket served by the loop, on the common <see cref="Transport"/> lifecycle, flow control
+/// and error policy: a reader that delivers datagrams, and a send queue for when the socket is
+/// full (datagrams are sent at once otherwise: coalescing them would save no system call).
+/// </summary>
+internal sealed class DatagramTransport : Transport, IDatagramTransport
 {
-    private static readonly Action<object?> StartCallback = static s => ((DatagramTransport)s!).Start();
-    private static readonly Action<object?> LostCallback = static s => ((DatagramTransport)s!).CallConnectionLost();
-
-    private readonly Loop _loop;
     private readonly Socket _socket;
     private readonly IDatagramProtocol _protocol;
     private readonly Queue<(byte[] Data, EndPoint? Remote)> _queue = new();
@@ -17,13 +17,9 @@ internal sealed class DatagramTransport : IDatagramTransport
     private readonly Action _onWritable;
     private readonly EndPoint _anyRemote;
     private int _queuedBytes;
-    private bool _closing;
-    private bool _lostScheduled;
-    private Exception? _lostError;
 
-    public DatagramTransport(Loop loop, Socket socket, IDatagramProtocol protocol, EndPoint? remote)
+    public DatagramTransport(Loop loop, Socket socket, IDatagramProtocol protocol, EndPoint? remote) : base(loop)
     {
-        _loop = loop;
         _socket = socket;
         _protocol = protocol;
         RemoteEndPoint = remote;
@@ -31,54 +27,54 @@ internal sealed class DatagramTransport : IDatagramTransport
         _anyRemote = socket.AddressFamily == AddressFamily.InterNetworkV6 ? new IPEndPoint(IPAddress.IPv6Any, 0) : new IPEndPoint(IPAddress.Any, 0);
         _onReadable = OnReadable;
         _onWritable = OnWritable;
-        loop.TryPost(StartCallback, this);
     }
 
     public EndPoint? LocalEndPoint { get; }
 
     public EndPoint? RemoteEndPoint { get; }
 
-    public int WriteBufferSize => _queuedBytes;
+    public override int WriteBufferSize => _queuedBytes;
 
-    private void Start()
-    {
-        if (_closing) return;
-        try { _protocol.ConnectionMade(this); }
-        catch (Exception e) { ProtocolFailed(e, "ConnectionMade"); return; }
-        // A connected UDP socket learns of an ICMP "port unreachable" as an error alone.
-        _loop.AddReaderWatchingErrors(_socket, _onReadable);
-    }
+    protected override string PeerName => RemoteEndPoint?.ToString() ?? $"datagram endpoint {LocalEndPoint}";
+
+    protected override string ProtocolName => _protocol.GetType().Name;
 
     public void SendTo(ReadOnlySpan<byte> data, EndPoint? remote = null)
     {
-        if (_closing) return; // as asyncio: sends after close are dropped
+        Loop.CheckThread();
         if (remote is null && RemoteEndPoint is null)
             throw new ArgumentNullException(nameof(remote), "This endpoint has no connected peer: name the destination.");
         if (remote is not null && RemoteEndPoint is not null && !remote.Equals(RemoteEndPoint))
             throw new ArgumentException($"This endpoint is connected to {RemoteEndPoint}; it cannot send to {remote}.", nameof(remote));
+        if (IsClosing) return; // the rule of every transport: dropped silently once closing
         if (_queue.Count == 0 && TrySend(data, remote)) return;
         _queue.Enqueue((data.ToArray(), remote));
         _queuedBytes += data.Length;
-        if (_queue.Count == 1) _loop.AddWriter(_socket, _onWritable);
+        if (_queue.Count == 1) Loop.AddWriter(_socket, _onWritable);
+        MaybePauseProtocol();
     }
 
-    public void Close()
-    {
-        if (_closing) return;
-        _closing = true;
-        _loop.RemoveReader(_socket);
-        if (_queue.Count == 0) ScheduleLost(null);
-    }
+    // A connected UDP socket learns of an ICMP "port unreachable" as an error alone.
+    protected override void StartReadingCore() => Loop.AddReaderWatchingErrors(_socket, _onReadable);
 
-    public void Abort()
+    protected override void StopReadingCore() => Loop.RemoveReader(_socket);
+
+    protected override void DiscardWriteBuffer()
     {
+        if (_queue.Count > 0) Loop.RemoveWriter(_socket);
         _queue.Clear();
         _queuedBytes = 0;
-        _loop.RemoveWriter(_socket);
-        _closing = true;
-        _loop.RemoveReader(_socket);
-        ScheduleLost(null);
     }
+
+    protected override void ReleaseResources() => _socket.Dispose();
+
+    protected override void CallConnectionMade() => _protocol.ConnectionMade(this);
+
+    protected override void CallProtocolConnectionLost(Exception? error) => _protocol.ConnectionLost(error);
+
+    protected override void CallPauseWriting() => _protocol.PauseWriting();
+
+    protected override void CallResumeWriting() => _protocol.ResumeWriting();
 
     /// <summary>Sends now; false when the socket is full. Errors go to the protocol (UDP keeps going).</summary>
     private bool TrySend(ReadOnlySpan<byte> data, EndPoint? remote)
@@ -115,9 +111,11 @@ internal sealed class DatagramTransport : IDatagramTransport
             if (!TrySend(data, remote)) return;
             _queue.Dequeue();
             _queuedBytes -= data.Length;
+            MaybeResumeProtocol();
+            if (IsLost) return;
         }
-        _loop.RemoveWriter(_socket);
-        if (_closing) ScheduleLost(null);
+        Loop.RemoveWriter(_socket);
+        WriteBufferDrained();
     }
 
     private void OnReadable()
@@ -146,27 +144,5 @@ internal sealed class DatagramTransport : IDatagramTransport
     {
         try { _protocol.ErrorReceived(error); }
         catch (Exception e) { ProtocolFailed(e, "ErrorReceived"); }
-    }
-
-    private void ProtocolFailed(Exception error, string callback)
-    {
-        _loop.ReportException(new LoopExceptionContext($"Datagram protocol {callback} threw; closing the endpoint", error, _protocol.GetType().Name));
-        _lostError ??= error;
-        Abort();
-    }
-
-    private void ScheduleLost(Exception? error)
-    {
-        if (_lostScheduled) return;
-        _lostScheduled = true;
-        _lostError ??= error;
-        _loop.TryPost(LostCallback, this);
-    }
-
-    private void CallConnectionLost()
-    {
-        try { _protocol.ConnectionLost(_lostError); }
-        catch (Exception e) { _loop.ReportException(new LoopExceptionContext("Datagram protocol ConnectionLost threw", e, _protocol.GetType().Name)); }
-        finally { _socket.Dispose(); }
     }
 }

@@ -20,6 +20,16 @@ public interface IDatagramProtocol
     void ConnectionLost(Exception? error)
     {
     }
+
+    /// <summary>Datagrams queued because the socket was full went above the high-water mark (64 KiB): stop sending until <see cref="ResumeWriting"/>.</summary>
+    void PauseWriting()
+    {
+    }
+
+    /// <summary>The send queue drained to the low-water mark (16 KiB).</summary>
+    void ResumeWriting()
+    {
+    }
 }
 
 /// <summary>A UDP socket driven by the loop. Loop thread only.</summary>
@@ -31,7 +41,7 @@ public interface IDatagramTransport
     /// </summary>
     void SendTo(ReadOnlySpan<byte> data, EndPoint? remote = null);
 
-    /// <summary>Closes after the queued datagrams are sent.</summary>
+    /// <summary>Closes after the queued datagrams are sent. Later sends are dropped silently.</summary>
     void Close();
 
     /// <summary>Closes at once, dropping queued datagrams.</summary>

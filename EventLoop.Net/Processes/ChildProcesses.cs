@@ -40,7 +40,11 @@ public static class ChildProcesses
         }
         catch (Win32Exception e) when (e.NativeErrorCode == 2)
         {
-            throw new FileNotFoundException($"Could not start '{fileName}': no such program (searched the PATH).", fileName, e);
+            // Only a bare name is looked up in the PATH; a path is used as it is.
+            string where = fileName.Contains(Path.DirectorySeparatorChar) || fileName.Contains(Path.AltDirectorySeparatorChar)
+                ? "no such file"
+                : "no such program (searched the PATH)";
+            throw new FileNotFoundException($"Could not start '{fileName}': {where}.", fileName, e);
         }
         catch (Win32Exception e)
         {
@@ -48,24 +52,21 @@ public static class ChildProcesses
         }
 
         var streamOptions = new ConnectionOptions { Limit = options.Limit };
-        Connection? stdin = null, stdout = null, stderr = null;
-        if (options.RedirectStandardInput)
-        {
-            stdin = new Connection(loop, streamOptions);
-            _ = new PipeWriterTransport(loop, process.StandardInput.BaseStream, stdin.Protocol, $"pid {process.Id} stdin");
-        }
-        if (options.RedirectStandardOutput)
-        {
-            stdout = new Connection(loop, streamOptions);
-            _ = new PipeReaderTransport(loop, process.StandardOutput.BaseStream, stdout.Protocol, $"pid {process.Id} stdout");
-        }
-        if (options.RedirectStandardError)
-        {
-            stderr = new Connection(loop, streamOptions);
-            _ = new PipeReaderTransport(loop, process.StandardError.BaseStream, stderr.Protocol, $"pid {process.Id} stderr");
-        }
+        var stdin = options.RedirectStandardInput
+            ? Connection.Create(loop, streamOptions, p => new PipeWriterTransport(loop, process.StandardInput.BaseStream, p, $"pid {process.Id} stdin"))
+            : null;
+        var stdout = options.RedirectStandardOutput
+            ? Connection.Create(loop, streamOptions, p => new PipeReaderTransport(loop, process.StandardOutput.BaseStream, p, $"pid {process.Id} stdout"))
+            : null;
+        var stderr = options.RedirectStandardError
+            ? Connection.Create(loop, streamOptions, p => new PipeReaderTransport(loop, process.StandardError.BaseStream, p, $"pid {process.Id} stderr"))
+            : null;
         var child = new LoopProcess(loop, process, stdin, stdout, stderr);
-        await loop.Yield(); // the transports' ConnectionMade has run: the pipes are usable
+        // The pipes are usable once their transports' ConnectionMade has run.
+        foreach (var pipe in new[] { stdin, stdout, stderr })
+        {
+            if (pipe is not null) await pipe.Transport.WhenConnectionMadeAsync();
+        }
         return child;
     }
 }

@@ -1,81 +1,78 @@
+using System.Diagnostics;
 using System.Net;
 
 namespace EventLoop.Net;
 
 /// <summary>
-/// A child's stdout or stderr as a read-only transport. Pipes cannot be watched by
-/// Socket.Select, so a small thread does the blocking reads and hands each chunk to the loop
-/// with CallSoonThreadSafe. It reads the next chunk only after the loop has delivered the last
-/// one and the protocol is not paused: at most one chunk is in flight, so a child that writes
-/// faster than we read blocks on its own pipe instead of filling our memory.
+/// A child's stdout or stderr as a read-only <see cref="StreamTransport"/>. Pipes cannot be
+/// watched by the selector, so a small thread does the blocking reads and hands each chunk to the
+/// loop. It reads the next chunk only once the loop has delivered the last one: at most one chunk
+/// is in flight, so a child that writes faster than we read blocks on its own pipe instead of
+/// filling our memory. A chunk is delivered in pieces no larger than the protocol's read-ahead
+/// allows, and only while reading is not paused.
 /// </summary>
-internal sealed class PipeReaderTransport : ITransport
+internal sealed class PipeReaderTransport : StreamTransport
 {
     private const int ChunkSize = 64 * 1024;
-    private static readonly Action<object?> StartCallback = static s => ((PipeReaderTransport)s!).Start();
-    private static readonly Action<object?> DeliverCallback = static s => ((PipeReaderTransport)s!).Deliver();
-    private static readonly Action<object?> LostCallback = static s => ((PipeReaderTransport)s!).CallConnectionLost();
+    private static readonly Action<object?> ChunkReadCallback = static s => ((PipeReaderTransport)s!).OnChunkRead();
+    private static readonly Action<object?> DeliverCallback = static s => ((PipeReaderTransport)s!).DeliverPiece();
 
-    private readonly Loop _loop;
     private readonly Stream _pipe;
-    private readonly IProtocol _protocol;
+    private readonly string _name;
     private readonly byte[] _chunk = new byte[ChunkSize];
     private readonly SemaphoreSlim _mayRead = new(0, 1);
-    private int _chunkLength;          // written by the reader thread before it posts, read by the loop after
-    private Exception? _readError;
-    private bool _paused;
-    private bool _chunkPending;        // delivered chunk waiting for the pause to end before the next read
-    private bool _closing;
-    private bool _stop;
-    private bool _lostScheduled;
-    private Exception? _lostError;
+    private int _chunkLength;       // written by the reader thread before it posts, read by the loop after
+    private Exception? _readError;  // likewise
+    private int _delivered;         // of the chunk the loop holds
+    private bool _holdingChunk;
+    private bool _readingActive;
+    private bool _deliveryScheduled;
+    private Thread? _thread;
+    private volatile bool _stop;
 
     public PipeReaderTransport(Loop loop, Stream pipe, IProtocol protocol, string name)
+        : base(loop, protocol, writeRefusal: "This pipe is the child's output: it cannot be written to.")
     {
-        _loop = loop;
         _pipe = pipe;
-        _protocol = protocol;
+        _name = name;
         LocalEndPoint = new DnsEndPoint(name, 0);
-        loop.CallSoon(StartCallback, this);
     }
 
-    public EndPoint? RemoteEndPoint => LocalEndPoint;
-    public EndPoint? LocalEndPoint { get; }
-    public bool IsClosing => _closing;
-    public bool IsReading => !_paused && !_closing;
-    public int WriteBufferSize => 0;
+    public override EndPoint? RemoteEndPoint => LocalEndPoint;
 
-    public void Write(ReadOnlySpan<byte> data) => throw new InvalidOperationException("This pipe is the child's output: it cannot be written to.");
-    public void WriteEof() { }
-    public void SetWriteBufferLimits(int? high = null, int? low = null) => WriteLimits.Resolve(high, low);
+    public override EndPoint? LocalEndPoint { get; }
 
-    public void Close()
+    protected override string PeerName => _name;
+
+    protected override void OnStarted()
     {
-        if (_closing) return;
-        _closing = true;
-        ScheduleLost(null);
+        _thread = new Thread(ReadLoop) { IsBackground = true, Name = $"pipe reader {_name}" };
+        _thread.Start();
     }
 
-    public void Abort() => Close();
-
-    public void PauseReading() => _paused = true;
-
-    public void ResumeReading()
+    protected override void StartReadingCore()
     {
-        if (!_paused) return;
-        _paused = false;
-        if (_chunkPending)
-        {
-            _chunkPending = false;
-            _mayRead.Release();
-        }
+        _readingActive = true;
+        ScheduleDelivery();
     }
 
-    private void Start()
+    protected override void StopReadingCore() => _readingActive = false;
+
+    protected override int Send(ReadOnlySpan<byte> data) => throw new UnreachableException("Writes to an output pipe are refused before they are buffered.");
+
+    protected override void WaitWritable(bool on)
     {
-        _protocol.ConnectionMade(this);
-        var thread = new Thread(ReadLoop) { IsBackground = true, Name = $"pipe reader {LocalEndPoint}" };
-        thread.Start();
+    }
+
+    protected override void ShutdownSend()
+    {
+    }
+
+    protected override void ReleaseResources()
+    {
+        _stop = true;
+        if (_thread is null) _pipe.Dispose(); // never started
+        else if (_mayRead.CurrentCount == 0) _mayRead.Release(); // a thread waiting for the go-ahead ends
     }
 
     private void ReadLoop()
@@ -91,13 +88,13 @@ internal sealed class PipeReaderTransport : ITransport
                 }
                 catch (Exception e) when (e is IOException or ObjectDisposedException)
                 {
-                    _readError = _closing ? null : e;
+                    _readError = _stop ? null : e;
                     n = 0;
                 }
                 _chunkLength = n;
-                if (!_loop.TryPost(DeliverCallback, this) || n == 0) return;
-                _mayRead.Wait(); // until the loop has taken this chunk and wants more
-                if (Volatile.Read(ref _stop)) return; // closed by us: stop reading (disposing the pipe)
+                if (!Loop.TryPost(ChunkReadCallback, this) || n == 0) return;
+                _mayRead.Wait(); // until the loop has delivered this chunk and wants more
+                if (_stop) return;
             }
         }
         finally
@@ -106,40 +103,42 @@ internal sealed class PipeReaderTransport : ITransport
         }
     }
 
-    private void Deliver()
+    private void OnChunkRead()
     {
-        if (_lostScheduled) return;
-        int n = _chunkLength;
-        if (n == 0)
+        if (IsLost) return;
+        _holdingChunk = true;
+        _delivered = 0;
+        DeliverPiece();
+    }
+
+    private void ScheduleDelivery()
+    {
+        if (_deliveryScheduled || !_holdingChunk || !_readingActive) return;
+        _deliveryScheduled = true;
+        Loop.CallSoon(DeliverCallback, this);
+    }
+
+    /// <summary>One read's worth of the chunk held, as a socket's readable event would deliver.</summary>
+    private void DeliverPiece()
+    {
+        _deliveryScheduled = false;
+        if (!_holdingChunk || !_readingActive || IsLost) return;
+        if (_chunkLength == 0)
         {
-            if (_readError is { } error)
-            {
-                ScheduleLost(error);
-                return;
-            }
-            bool keepOpen = _protocol.EofReceived();
-            _ = keepOpen; // nothing to keep open: a pipe has no write side
-            Close();
+            _holdingChunk = false;
+            if (_readError is { } error) Fail(error);
+            else DeliverEof();
             return;
         }
-        _protocol.DataReceived(_chunk.AsSpan(0, n));
-        if (_paused) _chunkPending = true;
-        else _mayRead.Release();
-    }
-
-    private void ScheduleLost(Exception? error)
-    {
-        if (_lostScheduled) return;
-        _lostScheduled = true;
-        _closing = true;
-        _lostError = error;
-        _loop.CallSoon(LostCallback, this);
-    }
-
-    private void CallConnectionLost()
-    {
-        Volatile.Write(ref _stop, true);
-        if (_mayRead.CurrentCount == 0) _mayRead.Release(); // a waiting reader thread ends
-        _protocol.ConnectionLost(_lostError);
+        int n = Math.Min(_chunkLength - _delivered, MaxReceiveSize);
+        DeliverData(_chunk.AsSpan(_delivered, n));
+        _delivered += n;
+        if (_delivered < _chunkLength)
+        {
+            ScheduleDelivery();
+            return;
+        }
+        _holdingChunk = false;
+        if (!IsLost) _mayRead.Release();
     }
 }

@@ -3,106 +3,92 @@ using System.Net;
 namespace EventLoop.Net;
 
 /// <summary>
-/// A child's stdin as a write-only transport. Writes are buffered on the loop; a small thread
-/// does the blocking pipe writes one chunk at a time and reports back with CallSoonThreadSafe,
-/// so the write buffer, its water marks and <see cref="Connection.DrainAsync"/> behave as on a
-/// socket. A child that exits while we write makes the next drain throw (broken pipe); nothing
-/// crashes.
+/// A child's stdin as a write-only <see cref="StreamTransport"/>. Writes are buffered and flushed
+/// as on a socket; the "medium" is a small thread doing the blocking pipe writes one chunk at a
+/// time and reporting back to the loop, so the water marks and <see cref="Connection.DrainAsync"/>
+/// behave as on a socket (a chunk in flight counts as buffered). A child that exits while we
+/// write makes the connection lost with a broken pipe: nothing crashes.
 /// </summary>
-internal sealed class PipeWriterTransport : ITransport
+internal sealed class PipeWriterTransport : StreamTransport
 {
     private const int ChunkSize = 64 * 1024;
-    private static readonly Action<object?> StartCallback = static s => ((PipeWriterTransport)s!).Start();
-    private static readonly Action<object?> WrittenCallback = static s => ((PipeWriterTransport)s!).ChunkWritten();
-    private static readonly Action<object?> LostCallback = static s => ((PipeWriterTransport)s!).CallConnectionLost();
+    private static readonly Action<object?> WrittenCallback = static s => ((PipeWriterTransport)s!).OnChunkWritten();
 
-    private readonly Loop _loop;
     private readonly Stream _pipe;
-    private readonly IProtocol _protocol;
-    private readonly ByteBuffer _buffer = new();
+    private readonly string _name;
     private readonly byte[] _chunk = new byte[ChunkSize];
     private readonly SemaphoreSlim _work = new(0, 1);
-    private int _chunkLength;          // set by the loop before it signals the writer thread
-    private Exception? _writeError;    // set by the writer thread before it posts
-    private bool _writerBusy;
-    private bool _eofRequested;
-    private bool _closing;
-    private bool _lostScheduled;
-    private bool _protocolPausedWriting;
-    private bool _stopWriter;
-    private int _high = ITransport.DefaultHighWaterMark;
-    private int _low = ITransport.DefaultLowWaterMark;
-    private Exception? _lostError;
+    private int _chunkLength;        // set by the loop before it signals the thread; 0 tells it to end
+    private Exception? _writeError;  // set by the thread before it posts
+    private int _inFlight;           // bytes the thread is writing
+    private bool _stopRequested;
+    private Thread? _thread;
 
-    public PipeWriterTransport(Loop loop, Stream pipe, IProtocol protocol, string name)
+    public PipeWriterTransport(Loop loop, Stream pipe, IProtocol protocol, string name) : base(loop, protocol)
     {
-        _loop = loop;
         _pipe = pipe;
-        _protocol = protocol;
+        _name = name;
         LocalEndPoint = new DnsEndPoint(name, 0);
-        loop.CallSoon(StartCallback, this);
     }
 
-    public EndPoint? RemoteEndPoint => LocalEndPoint;
-    public EndPoint? LocalEndPoint { get; }
-    public bool IsClosing => _closing;
-    public bool IsReading => false;
-    public int WriteBufferSize => _buffer.Count + (_writerBusy ? _chunkLength : 0);
+    public override EndPoint? RemoteEndPoint => LocalEndPoint;
 
-    public void Write(ReadOnlySpan<byte> data)
+    public override EndPoint? LocalEndPoint { get; }
+
+    public override int WriteBufferSize => base.WriteBufferSize + _inFlight;
+
+    protected override string PeerName => _name;
+
+    protected override void OnStarted()
     {
-        if (_eofRequested) throw new InvalidOperationException("The child's stdin is closed: cannot write after WriteEof() or Close().");
-        if (data.IsEmpty || _lostScheduled) return; // as sockets: writes to a dead pipe are dropped, DrainAsync reports it
-        _buffer.Append(data);
-        Pump();
-        if (!_protocolPausedWriting && WriteBufferSize > _high)
+        DeliverEof(); // nothing will ever be read from a child's stdin
+        _thread = new Thread(WriteLoop) { IsBackground = true, Name = $"pipe writer {_name}" };
+        _thread.Start();
+    }
+
+    protected override void StartReadingCore()
+    {
+    }
+
+    protected override void StopReadingCore()
+    {
+    }
+
+    protected override int Send(ReadOnlySpan<byte> data)
+    {
+        if (_inFlight > 0) return 0; // busy: its report resumes the flush
+        int n = Math.Min(ChunkSize, data.Length);
+        data[..n].CopyTo(_chunk);
+        _inFlight = _chunkLength = n;
+        _work.Release();
+        return n;
+    }
+
+    protected override void WaitWritable(bool on)
+    {
+        // Nothing to register: the thread reports every chunk it has written.
+    }
+
+    /// <summary>The child sees end of input once the chunk in flight is written: the thread closes the pipe.</summary>
+    protected override void ShutdownSend() => RequestStop();
+
+    protected override void ReleaseResources() => RequestStop();
+
+    private void RequestStop()
+    {
+        if (_stopRequested) return;
+        _stopRequested = true;
+        if (_thread is null)
         {
-            _protocolPausedWriting = true;
-            _protocol.PauseWriting();
-        }
-    }
-
-    public void WriteEof() => Close();
-
-    public void Close()
-    {
-        if (_closing) return;
-        _closing = true;
-        _eofRequested = true;
-        Pump(); // when the buffer is empty this closes the pipe: the child sees end of input
-    }
-
-    public void Abort()
-    {
-        _buffer.Clear();
-        _closing = _eofRequested = true;
-        ScheduleLost(null);
-    }
-
-    public void PauseReading() { }
-    public void ResumeReading() { }
-
-    public void SetWriteBufferLimits(int? high = null, int? low = null) => (_high, _low) = WriteLimits.Resolve(high, low);
-
-    private void Start()
-    {
-        _protocol.ConnectionMade(this);
-        _protocol.EofReceived(); // nothing will ever be read from a child's stdin
-        new Thread(WriteLoop) { IsBackground = true, Name = $"pipe writer {LocalEndPoint}" }.Start();
-        Pump();
-    }
-
-    /// <summary>Hands the next chunk to the writer thread when it is idle; closes the pipe once flushed and closing.</summary>
-    private void Pump()
-    {
-        if (_writerBusy || _lostScheduled) return;
-        if (_buffer.IsEmpty)
-        {
-            if (_closing) ScheduleLost(null);
+            if (IsLost) DisposePipe(); // it will never start
             return;
         }
-        _chunkLength = _buffer.Read(_chunk);
-        _writerBusy = true;
+        if (_inFlight == 0) StopThread(); // else OnChunkWritten stops it
+    }
+
+    private void StopThread()
+    {
+        _chunkLength = 0;
         _work.Release();
     }
 
@@ -113,62 +99,42 @@ internal sealed class PipeWriterTransport : ITransport
             while (true)
             {
                 _work.Wait();
-                if (Volatile.Read(ref _stopWriter)) return;
+                int n = _chunkLength;
+                if (n == 0) return;
                 try
                 {
-                    _pipe.Write(_chunk, 0, _chunkLength);
+                    _pipe.Write(_chunk, 0, n);
                     _pipe.Flush();
                 }
                 catch (Exception e) when (e is IOException or ObjectDisposedException)
                 {
                     _writeError = e; // the child closed its stdin (exited): broken pipe
                 }
-                if (!_loop.TryPost(WrittenCallback, this)) return;
+                if (!Loop.TryPost(WrittenCallback, this)) return;
             }
         }
         finally
         {
-            try { _pipe.Dispose(); }
-            catch (IOException) { } // flushing into a broken pipe on dispose
+            DisposePipe();
         }
     }
 
-    private void ChunkWritten()
+    private void DisposePipe()
     {
-        _writerBusy = false;
-        if (Volatile.Read(ref _stopWriter))
-        {
-            _work.Release(); // lost while this chunk was being written: let the thread end
-            return;
-        }
+        try { _pipe.Dispose(); }
+        catch (IOException) { } // flushing into a broken pipe on dispose
+    }
+
+    private void OnChunkWritten()
+    {
+        _inFlight = 0;
+        if (_stopRequested) StopThread();
         if (_writeError is { } error)
         {
-            _buffer.Clear();
-            ScheduleLost(new IOException("The child process closed its standard input (broken pipe).", error));
+            _writeError = null;
+            Fail(new IOException("The child process closed its standard input (broken pipe).", error));
             return;
         }
-        if (_protocolPausedWriting && WriteBufferSize <= _low)
-        {
-            _protocolPausedWriting = false;
-            _protocol.ResumeWriting();
-        }
-        Pump();
-    }
-
-    private void ScheduleLost(Exception? error)
-    {
-        if (_lostScheduled) return;
-        _lostScheduled = true;
-        _closing = _eofRequested = true;
-        _lostError = error;
-        _loop.CallSoon(LostCallback, this);
-    }
-
-    private void CallConnectionLost()
-    {
-        // Stop the writer thread; it closes the pipe (the child sees end of input).
-        Volatile.Write(ref _stopWriter, true);
-        if (!_writerBusy && _work.CurrentCount == 0) _work.Release();
-        _protocol.ConnectionLost(_lostError);
+        OnWritable();
     }
 }

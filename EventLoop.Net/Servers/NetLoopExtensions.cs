@@ -39,7 +39,7 @@ public static class NetLoopExtensions
         var socket = await ConnectSocketAsync(loop, endpoint, cancellationToken);
         var protocol = protocolFactory();
         var transport = new SocketTransport(loop, socket, protocol);
-        await loop.Yield(); // ConnectionMade is queued ahead of this continuation
+        await transport.WhenConnectionMadeAsync();
         return (transport, protocol);
     }
 

@@ -4,53 +4,67 @@ namespace EventLoop.Net;
 
 /// <summary>
 /// A byte stream with straight-line reads and writes (asyncio's StreamReader and StreamWriter
-/// in one object): <c>var line = await connection.ReadLineAsync();</c>. It runs over any
-/// <see cref="ITransport"/> — a socket, or an in-memory pair in tests — and on the loop thread only.
+/// in one object): <c>var line = await connection.ReadLineAsync();</c>. It runs over a socket, a
+/// child's pipe or an in-memory pair, on the loop thread only: every member that does something
+/// checks the thread first and throws <see cref="InvalidOperationException"/> elsewhere.
 /// </summary>
 /// <remarks>
 /// <para>Only one read may be pending at a time; a second concurrent read throws
-/// <see cref="InvalidOperationException"/> at once. Several tasks may await
-/// <see cref="DrainAsync"/> together.</para>
-/// <para>Backpressure both ways: the transport stops reading while more than twice
-/// <see cref="Limit"/> bytes are buffered unread (and resumes at <see cref="Limit"/>), and
+/// <see cref="InvalidOperationException"/> at once. The task a read returns stays valid until the
+/// next read on this connection starts (a ValueTask one: await it once). Several tasks may await
+/// <see cref="DrainAsync"/> or <see cref="WaitClosedAsync"/> together.</para>
+/// <para>Backpressure both ways: the connection never holds more than twice <see cref="Limit"/>
+/// bytes unread — reading from the transport stops there and resumes at <see cref="Limit"/> — and
 /// <see cref="DrainAsync"/> waits while the write buffer is above its high-water mark.</para>
+/// <para>Fairness: reads that keep completing from buffered data give the loop a turn every
+/// <see cref="SyncReadBudget"/> reads (the read completes in the next iteration), so a client
+/// that floods cannot keep its handler running while others wait.</para>
 /// </remarks>
 public sealed partial class Connection
 {
+    /// <summary>Reads a handler may complete in a row from buffered data before one goes through the loop.</summary>
+    internal const int SyncReadBudget = 32;
+
     private readonly Loop _loop;
     private readonly ByteBuffer _buffer = new();
-    private readonly ReadOperation _read;
-    private readonly DataSignal _dataArrived = new();
-    private readonly List<DrainWaiter> _drainWaiters = new();
-    private ITransport? _transport;
-    private LoopFuture<bool>? _closed;
+    private readonly List<Waiter<bool>> _drainWaiters = new();
+    private readonly List<Waiter<bool>> _closeWaiters = new();
+    private StreamTransport? _transport;
     private int _limit;
     private bool _eof;
     private bool _lost;
     private Exception? _error;
-    private bool _writingPaused;
-    private bool _readingPausedByUs;
 
     internal Connection(Loop loop, ConnectionOptions? options)
     {
         _loop = loop;
         Limit = (options ?? new ConnectionOptions()).Limit;
-        _read = new ReadOperation(MaybeResumeReading) { OwnerLoop = loop };
-        _dataArrived.OwnerLoop = loop;
         Protocol = new StreamProtocol(this);
     }
 
     /// <summary>The protocol that feeds this connection from its transport.</summary>
     internal IProtocol Protocol { get; }
 
-    /// <summary>Called once the transport is attached (stream servers start the handler here).</summary>
+    /// <summary>Called when the transport's ConnectionMade runs (stream servers start the handler here).</summary>
     internal Action<Connection>? Connected;
 
-    /// <summary>Called once the transport has closed.</summary>
-    internal Action<Connection>? Disconnected;
+    /// <summary>The transport underneath; only this class changes its state.</summary>
+    internal StreamTransport Transport => _transport ?? throw new InvalidOperationException("The connection has no transport yet.");
 
-    /// <summary>The transport underneath, for its finer controls (water marks, pause/resume).</summary>
-    public ITransport Transport => _transport ?? throw new InvalidOperationException("The connection is not established yet.");
+    /// <summary>A connection over the transport <paramref name="createTransport"/> makes for its protocol, usable at once.</summary>
+    internal static Connection Create(Loop loop, ConnectionOptions? options, Func<IProtocol, StreamTransport> createTransport)
+    {
+        var connection = new Connection(loop, options);
+        connection.Attach(createTransport(connection.Protocol));
+        return connection;
+    }
+
+    /// <summary>Binds the transport created over <see cref="Protocol"/>: from here on the connection is usable (writes wait in its buffer until it starts).</summary>
+    internal void Attach(StreamTransport transport)
+    {
+        if (_transport is not null) throw new InvalidOperationException("The connection already has a transport.");
+        _transport = transport;
+    }
 
     /// <summary>The read limit; see <see cref="ConnectionOptions.Limit"/>.</summary>
     public int Limit
@@ -59,6 +73,7 @@ public sealed partial class Connection
         set
         {
             ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value);
+            _loop.CheckThread();
             _limit = value;
         }
     }
@@ -78,13 +93,12 @@ public sealed partial class Connection
     /// <inheritdoc />
     public override string ToString() => RemoteEndPoint?.ToString() ?? "connection";
 
-    private sealed class StreamProtocol(Connection connection) : IProtocol
+    /// <summary>True when <paramref name="error"/> is this connection reporting its own end: lost (a reset), or ended before a read could finish.</summary>
+    internal bool IsOwnEnd(Exception error) => _eof && error is ConnectionLostException or IncompleteReadException;
+
+    private sealed class StreamProtocol(Connection connection) : IProtocol, IReadAheadBound
     {
-        public void ConnectionMade(ITransport transport)
-        {
-            connection._transport = transport;
-            connection.Connected?.Invoke(connection);
-        }
+        public void ConnectionMade(ITransport transport) => connection.Connected?.Invoke(connection);
 
         public void DataReceived(ReadOnlySpan<byte> data) => connection.OnData(data);
 
@@ -97,15 +111,15 @@ public sealed partial class Connection
 
         public void ConnectionLost(Exception? error) => connection.OnLost(error);
 
-        public void PauseWriting() => connection._writingPaused = true;
+        public void ResumeWriting() => Waiter<bool>.ReleaseAll(connection._drainWaiters, true);
 
-        public void ResumeWriting() => connection.ReleaseDrainWaiters();
+        public int RemainingReadAhead => connection.RemainingReadAhead;
     }
 
     private void OnEof()
     {
         _eof = true;
-        WakeReaders();
+        TryCompletePendingRead();
     }
 
     private void OnLost(Exception? error)
@@ -113,13 +127,10 @@ public sealed partial class Connection
         _lost = true;
         _eof = true;
         _error ??= error;
-        WakeReaders();
-        var waiters = _drainWaiters.ToArray();
-        _drainWaiters.Clear();
-        foreach (var waiter in waiters) waiter.Fail(ConnectionLostException());
-        _closed?.TrySetResult(true);
-        Disconnected?.Invoke(this);
+        TryCompletePendingRead();
+        Waiter<bool>.ReleaseAll(_drainWaiters, false, NewConnectionLostException());
+        Waiter<bool>.ReleaseAll(_closeWaiters, true);
     }
 
-    private IOException ConnectionLostException() => new("The connection was lost.", _error);
+    private ConnectionLostException NewConnectionLostException() => new(_error);
 }

@@ -1,7 +1,7 @@
 namespace EventLoop.Net;
 
 /// <summary>
-/// A delimited read (<see cref="Connection.ReadLineAsync"/>, <see cref="Connection.ReadUntilAsync"/>)
+/// A delimited read (<see cref="Connection.ReadLineAsync()"/>, <see cref="Connection.ReadUntilAsync(ReadOnlyMemory{byte})"/>)
 /// found more than <see cref="Limit"/> bytes without its delimiter, or a line longer than that.
 /// The oversized piece is discarded in full, up to and including its delimiter (even the part
 /// that has not arrived yet), so the next delimited read returns the piece after it: the

@@ -3,55 +3,79 @@ using System.Threading.Tasks.Sources;
 namespace EventLoop.Net;
 
 /// <summary>
-/// The one pending <see cref="Connection.ReadAsync"/> of a connection, reused for every read,
-/// so a read that has to wait allocates nothing. It is a <see cref="ValueTask{TResult}"/> source
-/// (await the result once, as with Stream.ReadAsync) and a loop task source, so cancelling the
-/// awaiting <see cref="LoopTask"/> reaches it. Arriving bytes are copied straight into the
-/// caller's buffer.
+/// The pending read of a <see cref="Connection"/> for one result type, reused for every read, so
+/// a read — one that waits included — allocates nothing but its result. Seen as a
+/// <see cref="LoopTask{TResult}"/> (valid until the next read on the connection starts) or as a
+/// <see cref="ValueTask{TResult}"/> (await it once: a second await throws, like any pooled
+/// ValueTask); cancelling the awaiting <see cref="LoopTask"/> reaches it either way.
 /// </summary>
-internal sealed class ReadOperation(Action onCancelled) : LoopTaskSource<int>, IValueTaskSource<int>
+internal sealed class ReadOperation<TResult>(Loop loop, Action onCancelled, string description)
+    : LoopTaskSource<TResult>, IValueTaskSource<TResult>, IValueTaskSource
 {
-    private Memory<byte> _destination;
-
     public bool IsArmed { get; private set; }
 
-    public Memory<byte> Destination => _destination;
-
-    public ValueTask<int> Arm(Memory<byte> destination)
+    public LoopTask<TResult> ArmTask()
     {
-        if (IsCompleted(Version)) ResetForReuse();
-        _destination = destination;
-        IsArmed = true;
-        return new ValueTask<int>(this, (short)Version);
+        Arm();
+        return new LoopTask<TResult>(this, Version);
     }
 
-    public void Complete(int count)
+    public ValueTask<TResult> ArmValueTask()
     {
-        Disarm();
-        TrySetResult(count);
+        Arm();
+        return new ValueTask<TResult>(this, (short)Version);
+    }
+
+    public ValueTask ArmVoidValueTask()
+    {
+        Arm();
+        return new ValueTask(this, (short)Version);
+    }
+
+    public void Complete(TResult result)
+    {
+        IsArmed = false;
+        TrySetResult(result);
     }
 
     public void Fail(Exception error)
     {
-        Disarm();
+        IsArmed = false;
         TrySetException(error);
+    }
+
+    private void Arm()
+    {
+        if (IsCompleted(Version)) ResetForReuse();
+        OwnerLoop = loop;
+        IsArmed = true;
     }
 
     protected override bool RequestCancel()
     {
         if (!IsArmed) return false;
-        Disarm();
+        IsArmed = false;
         onCancelled();
         return TrySetException(new OperationCanceledException("The read was cancelled; no data was lost (unread bytes stay buffered)."));
     }
 
-    private void Disarm()
-    {
-        IsArmed = false;
-        _destination = default;
-    }
+    internal override string Describe() => description;
 
-    ValueTaskSourceStatus IValueTaskSource<int>.GetStatus(short token)
+    ValueTaskSourceStatus IValueTaskSource<TResult>.GetStatus(short token) => ValueTaskStatus(token);
+
+    ValueTaskSourceStatus IValueTaskSource.GetStatus(short token) => ValueTaskStatus(token);
+
+    void IValueTaskSource<TResult>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+        OnValueTaskCompleted(continuation, state, token);
+
+    void IValueTaskSource.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+        OnValueTaskCompleted(continuation, state, token);
+
+    TResult IValueTaskSource<TResult>.GetResult(short token) => TakeValueTaskResult(token);
+
+    void IValueTaskSource.GetResult(short token) => TakeValueTaskResult(token);
+
+    private ValueTaskSourceStatus ValueTaskStatus(short token)
     {
         CheckToken(token);
         return GetStatus(Version) switch
@@ -63,20 +87,22 @@ internal sealed class ReadOperation(Action onCancelled) : LoopTaskSource<int>, I
         };
     }
 
-    void IValueTaskSource<int>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags)
+    private void OnValueTaskCompleted(Action<object?> continuation, object? state, short token)
     {
         CheckToken(token);
         // The awaiter hands over the async method's resume delegate as state: tell that method
-        // what it waits on, so LoopTask.Cancel can reach this read. It is always resumed on the
+        // what it waits on, so LoopTask.Cancel can reach this read. It always resumes on the
         // loop (the flags' context choices do not apply: there is only the loop).
         if (state is Action resume) AsyncMethodContext.TrackAwait(resume, this, Version);
         OnCompleted(continuation, state, Version);
     }
 
-    int IValueTaskSource<int>.GetResult(short token)
+    /// <summary>The outcome of a ValueTask await; the operation is reset at once, so a second await of the same ValueTask throws.</summary>
+    private TResult TakeValueTaskResult(short token)
     {
         CheckToken(token);
-        return GetResult(Version);
+        try { return GetResult(Version); }
+        finally { ResetForReuse(); }
     }
 
     private void CheckToken(short token)
@@ -84,6 +110,4 @@ internal sealed class ReadOperation(Action onCancelled) : LoopTaskSource<int>, I
         if (token != (short)Version)
             throw new InvalidOperationException("This read's ValueTask was already awaited; a ValueTask may be awaited once.");
     }
-
-    internal override string Describe() => "Connection.ReadAsync";
 }

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using Microsoft.Extensions.Logging;
 
 namespace EventLoop.Net;
 
@@ -10,10 +9,13 @@ public static class StreamServers
     /// <summary>
     /// Listens on <paramref name="endpoint"/> (default 127.0.0.1, a free port) and runs
     /// <paramref name="handler"/> as a spawned task for each connection. When a handler returns,
-    /// its connection is closed; an exception escaping it is logged with the peer's address and
-    /// closes that connection only. <see cref="Server.WaitClosedAsync"/> completes once the server
-    /// is closed and every handler has returned. <paramref name="options"/> sets the backlog, port
-    /// sharing and the connection limit; <paramref name="connectionOptions"/> each connection's settings.
+    /// its connection is closed (what it wrote is sent first). An exception escaping it goes to
+    /// <see cref="Loop.ReportException"/> with the peer, as one from protocol code does, and closes
+    /// that connection only; a handler ended by its own connection's loss (a reset, an end of
+    /// stream in the middle of a read) is normal and only logged at Debug.
+    /// <see cref="Server.WaitClosedAsync"/> completes once the server is closed and every handler
+    /// has returned. <paramref name="options"/> sets the backlog, port sharing and the connection
+    /// limit; <paramref name="connectionOptions"/> each connection's settings.
     /// </summary>
     /// <exception cref="InvalidOperationException">Called from another thread than the loop's (nothing is bound then).</exception>
     /// <exception cref="SocketException">The endpoint cannot be listened on (address already in use, for example); the message names it.</exception>
@@ -31,9 +33,8 @@ public static class StreamServers
         CancellationToken cancellationToken = default)
     {
         var socket = await NetLoopExtensions.ConnectSocketAsync(loop, endpoint, cancellationToken);
-        var connection = new Connection(loop, options);
-        _ = new SocketTransport(loop, socket, connection.Protocol);
-        await loop.Yield(); // ConnectionMade, queued when the transport was created, has run
+        var connection = Connection.Create(loop, options, protocol => new SocketTransport(loop, socket, protocol));
+        await connection.Transport.WhenConnectionMadeAsync();
         return connection;
     }
 
@@ -53,6 +54,7 @@ public static class StreamServers
             server.Untrack(closed);
             PartDone();
         });
+        connection.Attach(transport);
         server.Track(transport);
     }
 
@@ -66,13 +68,19 @@ public static class StreamServers
         {
             // Cancelled (the loop is shutting down, for example): not a failure.
         }
+        catch (Exception e) when (connection.IsOwnEnd(e))
+        {
+            // The peer reset or ended the connection while the handler read: normal, not a failure.
+            NetLog.HandlerEndedByConnectionLoss(NetLog.For(loop), connection, e.Message);
+        }
         catch (Exception e)
         {
-            loop.Logger.LogError(e, "The handler for {Peer} failed; closing that connection", connection.RemoteEndPoint);
+            // The same channel as protocol code that throws: the loop's exception handler.
+            loop.ReportException(new LoopExceptionContext("The stream handler threw; closing the connection", e, $"handler for {connection}"));
         }
         finally
         {
-            connection.Transport.Close();
+            connection.Close();
             done();
         }
     }

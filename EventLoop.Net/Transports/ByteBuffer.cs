@@ -25,6 +25,26 @@ internal sealed class ByteBuffer
         _end += data.Length;
     }
 
+    /// <summary>Puts <paramref name="data"/> back in front of what is buffered (a cancelled read returning what it took).</summary>
+    public void Prepend(ReadOnlySpan<byte> data)
+    {
+        if (data.IsEmpty) return;
+        if (_array is not null && _start >= data.Length)
+        {
+            _start -= data.Length;
+            data.CopyTo(_array.AsSpan(_start));
+            return;
+        }
+        var combined = SmallBufferPool.Rent(Count + data.Length);
+        data.CopyTo(combined);
+        Span.CopyTo(combined.AsSpan(data.Length));
+        int count = Count + data.Length;
+        if (_array is not null) SmallBufferPool.Return(_array);
+        _array = combined;
+        _start = 0;
+        _end = count;
+    }
+
     public void Consume(int count)
     {
         if ((uint)count > (uint)Count) throw new ArgumentOutOfRangeException(nameof(count));

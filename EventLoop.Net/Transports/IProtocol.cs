@@ -4,7 +4,9 @@ namespace EventLoop.Net;
 /// Callback-style connection logic (asyncio's Protocol, Twisted's): the transport calls these on
 /// the loop thread. <see cref="ConnectionMade"/> comes first, <see cref="ConnectionLost"/> last and
 /// exactly once, never from inside a <see cref="ITransport.Write"/> or <see cref="ITransport.Close"/>
-/// call. An exception thrown from any of them is reported and closes that connection only.
+/// call. An exception thrown from any of them goes to <see cref="Loop.ReportException"/> with the
+/// peer and closes that connection only, as <see cref="ITransport.Close"/> does (what was written is
+/// still sent); <see cref="ConnectionLost"/> then receives the exception.
 /// </summary>
 public interface IProtocol
 {

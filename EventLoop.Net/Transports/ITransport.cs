@@ -3,9 +3,10 @@ using System.Net;
 namespace EventLoop.Net;
 
 /// <summary>
-/// One end of a byte stream, driven by the loop (asyncio's Transport). Writes never block:
-/// what the kernel does not take at once is buffered and sent when the socket is writable.
-/// Loop thread only.
+/// One end of a byte stream, driven by the loop (asyncio's Transport). Writes never block: they
+/// are buffered and sent together at the end of the loop iteration, and what the kernel does not
+/// take then is sent when the socket is writable again. Loop thread only: every method checks the
+/// thread first and throws <see cref="InvalidOperationException"/> elsewhere.
 /// </summary>
 public interface ITransport
 {
@@ -15,17 +16,21 @@ public interface ITransport
     /// <summary>The default low-water mark: a quarter of the high one, 16 KiB.</summary>
     const int DefaultLowWaterMark = DefaultHighWaterMark / 4;
 
-    /// <summary>Sends <paramref name="data"/> (copied if it cannot go out at once). After the connection is lost, writes are dropped.</summary>
+    /// <summary>
+    /// Queues <paramref name="data"/> (copied) to be sent at the end of this iteration, in one send
+    /// with everything else written meanwhile. Once the transport is closing or lost, writes are
+    /// dropped silently (<see cref="IsClosing"/> tells).
+    /// </summary>
     /// <exception cref="InvalidOperationException">After <see cref="WriteEof"/>.</exception>
     void Write(ReadOnlySpan<byte> data);
 
-    /// <summary>Closes our sending side once the buffer is flushed (half-close); reading goes on.</summary>
+    /// <summary>Closes our sending side once everything written before is sent (half-close); reading goes on.</summary>
     void WriteEof();
 
     /// <summary>Stops reading and closes once buffered data is sent; <see cref="IProtocol.ConnectionLost"/> follows with null.</summary>
     void Close();
 
-    /// <summary>Closes at once, dropping buffered data (and resetting a TCP connection).</summary>
+    /// <summary>Closes at once, dropping buffered data — including what was written earlier in this iteration — and resetting a TCP connection.</summary>
     void Abort();
 
     /// <summary>Stops calling <see cref="IProtocol.DataReceived"/> until <see cref="ResumeReading"/>; the kernel buffers meanwhile.</summary>

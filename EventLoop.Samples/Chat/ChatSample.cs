@@ -14,7 +14,7 @@ public static class ChatSample
     public static async LoopTask HandleAsync(Connection connection, ChatRoom room, string serverName)
     {
         connection.Limit = ChatLines.ReadLimit;
-        var client = room.Arrive(connection.Transport); // every byte to this client goes through it
+        var client = room.Arrive(connection); // every byte to this client goes through it
         try
         {
             client.Send(ChatText.Welcome(serverName));

@@ -62,7 +62,7 @@ internal sealed partial class Gateway(Loop loop, IReadOnlyList<EndPoint> backend
         finally
         {
             _sessions.Remove(session);
-            backend.Transport.Close();
+            backend.Close();
             LogSession(log, client.ToString(), backend.ToString(), session.BytesUp, session.BytesDown, loop.Elapsed(started, loop.Now).TotalMilliseconds);
         }
     }
@@ -147,8 +147,8 @@ internal sealed class GatewaySession(Connection client, Connection backend)
     /// <summary>Bytes the gateway holds for this connection now: unread on either side plus unsent on either side.</summary>
     public int BufferedBytes =>
         client.BufferedCount + backend.BufferedCount
-        + (client.IsClosing ? 0 : client.Transport.WriteBufferSize)
-        + (backend.IsClosing ? 0 : backend.Transport.WriteBufferSize);
+        + (client.IsClosing ? 0 : client.WriteBufferSize)
+        + (backend.IsClosing ? 0 : backend.WriteBufferSize);
 
     public void Count(bool upstream, int bytes)
     {

@@ -273,7 +273,7 @@ internal sealed class HttpConnection
         // Idle or 408: close after sending what is buffered. A client that does not read its
         // responses, or one we are lingering for, is cut off.
         if (Phase is ConnectionPhase.Writing or ConnectionPhase.Lingering) _connection.Abort();
-        else _connection.Transport.Close();
+        else _connection.Close();
         Phase = ConnectionPhase.Busy;
     }
 

@@ -97,4 +97,52 @@ public class DatagramTests(SelectorKind selector) : NetTestBase(selector)
             endpoint.Close();
         });
     }
+
+    private sealed class Throwing(LoopFuture<Exception?> lost) : IDatagramProtocol
+    {
+        public int Received;
+        public void ConnectionMade(IDatagramTransport transport) { }
+        public void DatagramReceived(ReadOnlySpan<byte> data, EndPoint from)
+        {
+            Received++;
+            throw new FormatException("bad datagram");
+        }
+        public void ConnectionLost(Exception? error) => lost.TrySetResult(error);
+    }
+
+    [Test]
+    public void ADatagramProtocolThatThrows_IsReportedWithTheEndpoint_AndClosesIt_LikeEveryTransport()
+    {
+        var (lostWith, transport, protocol) = Run(async () =>
+        {
+            var lost = Loop.CreateFuture<Exception?>();
+            var (server, protocol) = await Loop.CreateDatagramEndpointAsync(() => new Throwing(lost));
+            var (client, _) = await Loop.CreateDatagramEndpointAsync(() => new EchoDatagrams(), remote: server.LocalEndPoint);
+            client.SendTo("one"u8);
+            var error = await lost.Task;
+            server.SendTo("dropped after close"u8, client.LocalEndPoint); // the rule of every transport: silently dropped
+            client.Close();
+            return (error, server, protocol);
+        });
+
+        Assert.That(lostWith, Is.TypeOf<FormatException>());
+        Assert.That(protocol.Received, Is.EqualTo(1));
+        var report = Reported.Single();
+        Assert.That(report.Message, Does.Contain("DatagramReceived"));
+        Assert.That(report.Source, Does.Contain(nameof(Throwing)).And.Contain(transport.LocalEndPoint!.ToString()));
+    }
+
+    [Test]
+    public void SendingFromAnotherThread_IsRefusedUpFront()
+    {
+        var endpoint = Run(async () => (await Loop.CreateDatagramEndpointAsync(() => new EchoDatagrams())).Transport);
+
+        var refused = FromAnotherThread.Refused(
+            ("SendTo", () => endpoint.SendTo("x"u8, endpoint.LocalEndPoint)),
+            ("Close", endpoint.Close),
+            ("Abort", endpoint.Abort));
+
+        Assert.That(refused, Is.EqualTo(new[] { "SendTo", "Close", "Abort" }));
+        endpoint.Close();
+    }
 }

@@ -34,8 +34,7 @@ public class MemoryTransportTests
         }
         async LoopTask<List<string?>> Client()
         {
-            await _loop.Yield(); // let the pair connect
-            client.WriteLine("one");
+            client.WriteLine("one"); // usable at once
             client.WriteLine("two");
             client.ShutdownWrite();
             var replies = new List<string?> { await client.ReadLineAsync(), await client.ReadLineAsync(), await client.ReadLineAsync() };
@@ -64,16 +63,15 @@ public class MemoryTransportTests
     public void ProtocolEchoOverTheMemoryPair_AStreamClientGetsEveryByte()
     {
         var echo = new EchoProtocol();
-        var client = new Connection(_loop, null);
-        MemoryTransport.CreatePair(_loop, client.Protocol, echo, new MemoryPipeOptions { ChunkSize = 1000 });
+        var client = MemoryPairs.ConnectionTo(_loop, echo, new MemoryPipeOptions { ChunkSize = 1000 });
         var data = new byte[300_000];
         new Random(5).NextBytes(data);
 
         async LoopTask<byte[]> Exchange()
         {
-            await _loop.Yield();
             client.Write(data);
-            var back = await client.ReadExactlyAsync(data.Length);
+            var back = new byte[data.Length];
+            await client.ReadExactlyAsync(back);
             await client.CloseAsync();
             return back;
         }
@@ -114,8 +112,8 @@ public class MemoryTransportTests
         writer.Write(new byte[100 * 1024]);
         _loop.RunUntilIdle();
 
-        Assert.That(reader.BufferedCount, Is.LessThanOrEqualTo(2 * 1024 + 512), "the reader side stopped reading above 2 x limit");
-        Assert.That(writer.Transport.WriteBufferSize, Is.GreaterThan(90 * 1024), "the rest waits on the writer's side");
+        Assert.That(reader.BufferedCount, Is.EqualTo(2 * 1024), "the reader side stopped reading at exactly 2 x limit");
+        Assert.That(writer.WriteBufferSize, Is.EqualTo(100 * 1024 - 2 * 1024 - 512), "the rest waits on the writer's side (512 B in the pipe)");
 
         async LoopTask<int> Drain()
         {
@@ -130,19 +128,25 @@ public class MemoryTransportTests
     [Test]
     public void DrainWaitsUntilTheReaderTakesTheData()
     {
-        var (writer, reader) = MemoryTransport.CreateConnectionPair(_loop);
-        _loop.RunUntilIdle();
-        writer.Transport.SetWriteBufferLimits(high: 4096);
-        reader.Transport.PauseReading();
+        var (writer, reader) = MemoryTransport.CreateConnectionPair(_loop, new ConnectionOptions { Limit = 1024 });
+        writer.SetWriteBufferLimits(high: 4096);
 
-        writer.Write(new byte[10_000]);
+        writer.Write(new byte[100_000]); // the pipe holds 64 KiB, the reader 2 KiB: the rest waits above the mark
         var drain = writer.DrainAsync();
         _loop.RunUntilIdle();
         Assert.That(drain.IsCompleted, Is.False);
+        Assert.That(writer.WriteBufferSize, Is.GreaterThan(4096));
 
-        reader.Transport.ResumeReading();
+        async LoopTask<int> ReadAll()
+        {
+            var sink = new byte[100_000];
+            await reader.ReadExactlyAsync(sink);
+            return sink.Length;
+        }
+        var reading = ReadAll();
         _loop.RunUntilComplete(drain);
-        Assert.That(writer.Transport.WriteBufferSize, Is.LessThanOrEqualTo(1024));
+        Assert.That(writer.WriteBufferSize, Is.LessThanOrEqualTo(1024), "drained to the low-water mark (high / 4)");
+        Assert.That(_loop.RunUntilComplete(reading), Is.EqualTo(100_000));
     }
 
     [Test]
@@ -154,7 +158,7 @@ public class MemoryTransportTests
 
         a.Abort();
 
-        var error = Assert.Throws<IOException>(() => _loop.RunUntilComplete(read));
+        var error = Assert.Catch<IOException>(() => _loop.RunUntilComplete(read));
         Assert.That(error!.InnerException, Is.TypeOf<System.Net.Sockets.SocketException>());
         _loop.RunUntilComplete(a.WaitClosedAsync());
         _loop.RunUntilComplete(b.WaitClosedAsync());
@@ -190,32 +194,42 @@ public class MemoryTransportTests
         var reported = new List<LoopExceptionContext>();
         _loop.ExceptionHandler = reported.Add;
         var thrower = new ThrowingProtocol();
-        var failingClient = new Connection(_loop, null);
-        MemoryTransport.CreatePair(_loop, failingClient.Protocol, thrower);
+        var failingClient = MemoryPairs.ConnectionTo(_loop, thrower);
         var (client, server) = MemoryTransport.CreateConnectionPair(_loop);
 
-        async LoopTask<(string? Reply, Exception? ClientError)> Exchange()
+        async LoopTask<(string? Reply, string? FailingEnd)> Exchange()
         {
-            await _loop.Yield();
             failingClient.WriteLine("anything");
-            Exception? clientError = null;
-            try { await failingClient.ReadLineAsync(); }
-            catch (IOException e) { clientError = e; }
-
+            var end = await failingClient.ReadLineAsync();
             client.WriteLine("still here");
             var line = await server.ReadLineAsync();
-            return (line, clientError);
+            return (line, end);
         }
 
         // Bounded: without the guard the failing pair never closes (virtual time: fails at once).
-        var (reply, clientError) = _loop.RunUntilComplete(_loop.WaitForAsync(Exchange(), TimeSpan.FromSeconds(30)));
+        var (reply, failingEnd) = _loop.RunUntilComplete(_loop.WaitForAsync(Exchange(), TimeSpan.FromSeconds(30)));
         _loop.RunUntilIdle();
 
         Assert.That(reported.Single().Message, Does.Contain("DataReceived"));
         Assert.That(reported.Single().Exception, Is.TypeOf<FormatException>());
         Assert.That(thrower.LostCalls, Is.EqualTo(1));
         Assert.That(thrower.LostWith, Is.TypeOf<FormatException>());
-        Assert.That(clientError, Is.Not.Null, "the other end sees a reset, as over a socket");
+        Assert.That(failingEnd, Is.Null, "the other end sees the close, as over a socket");
         Assert.That(reply, Is.EqualTo("still here"));
+    }
+
+    [Test]
+    public void WritingToAPeerThatClosed_IsDropped_AndWhatItSentBeforeAndItsEndStayReadable()
+    {
+        var (client, server) = MemoryTransport.CreateConnectionPair(_loop);
+        server.WriteLine("408 too slow");
+        server.Close();
+        _loop.RunUntilComplete(server.WaitClosedAsync());
+
+        client.WriteLine("one more header byte"); // as TCP would, the closed end takes nothing
+        _loop.RunUntilIdle();
+
+        Assert.That(_loop.RunUntilComplete(client.ReadLineAsync()), Is.EqualTo("408 too slow"));
+        Assert.That(_loop.RunUntilComplete(client.ReadLineAsync()), Is.Null, "then the end of the stream, not a reset");
     }
 }

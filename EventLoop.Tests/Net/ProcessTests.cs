@@ -32,7 +32,7 @@ public class ProcessTests : NetTestBase
             {
                 cat.Stdin!.Write(data.AsSpan(offset, 64 * 1024));
                 await cat.Stdin.DrainAsync();
-                Assert.That(cat.Stdin.Transport.WriteBufferSize, Is.LessThanOrEqualTo(ITransport.DefaultHighWaterMark + 64 * 1024));
+                Assert.That(cat.Stdin.WriteBufferSize, Is.LessThanOrEqualTo(ITransport.DefaultHighWaterMark + 64 * 1024));
             }
             await cat.Stdin!.CloseAsync();
             var (hash, most) = await reading;
@@ -82,6 +82,72 @@ public class ProcessTests : NetTestBase
         var error = Assert.Throws<FileNotFoundException>(() => Loop.RunUntilComplete(Loop.StartProcessAsync("no-such-program-eventloop")));
 
         Assert.That(error!.Message, Does.Contain("no-such-program-eventloop"));
+    }
+
+    [Test]
+    public void AMissingPathFailsClearly_WithoutClaimingThePathWasSearched()
+    {
+        var error = Assert.Throws<FileNotFoundException>(() => Loop.RunUntilComplete(Loop.StartProcessAsync("/no/such/dir/eventloop-program")));
+
+        Assert.That(error!.Message, Does.Contain("/no/such/dir/eventloop-program").And.Contain("no such file").And.Not.Contain("PATH"));
+    }
+
+    [Test]
+    public void DisposedWhileTheChildRuns_PendingAndLaterWaitsFailClearly_InsteadOfHanging()
+    {
+        var (pending, later) = Run(async () =>
+        {
+            var child = await Loop.StartProcessAsync("cat"); // runs until its stdin closes
+            var waiting = child.WaitForExitAsync();
+            child.Dispose();
+            Exception? pendingError = null, laterError = null;
+            try { await waiting; } catch (Exception e) { pendingError = e; }
+            try { await child.WaitForExitAsync(); } catch (Exception e) { laterError = e; }
+            return (pendingError, laterError);
+        });
+
+        Assert.That(pending, Is.TypeOf<ObjectDisposedException>());
+        Assert.That(later, Is.TypeOf<ObjectDisposedException>());
+    }
+
+    [Test]
+    public void ChildrenThatExit_LeaveNoPipeThreadsOrDescriptorsBehind_EvenWhenNeverDisposed()
+    {
+        const int children = 100;
+        int threadsBefore = System.Diagnostics.Process.GetCurrentProcess().Threads.Count;
+        int descriptorsBefore = Directory.GetFiles("/proc/self/fd").Length;
+
+        Run(async () =>
+        {
+            for (int i = 0; i < children; i++)
+            {
+                var child = await Loop.StartProcessAsync("true"); // never disposed
+                await child.Stdout!.ReadToEndAsync();
+                await child.Stderr!.ReadToEndAsync();
+                await child.WaitForExitAsync();
+            }
+            return 0;
+        });
+        Loop.RunUntilIdle();
+
+        // Pipe threads end on their own thread once their pipe closes: give them (real) time, bounded.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        int threads, descriptors;
+        do
+        {
+            threads = System.Diagnostics.Process.GetCurrentProcess().Threads.Count;
+            descriptors = Directory.GetFiles("/proc/self/fd").Length;
+        }
+        while ((threads - threadsBefore > 20 || descriptors - descriptorsBefore > 20) && DateTime.UtcNow < deadline && Wait());
+
+        Assert.That(threads - threadsBefore, Is.LessThanOrEqualTo(20), $"{children} children that exited left their pipe threads");
+        Assert.That(descriptors - descriptorsBefore, Is.LessThanOrEqualTo(20), $"{children} children that exited left their pipes open");
+
+        static bool Wait()
+        {
+            Thread.Sleep(50); // polling an OS count, not synchronizing with the loop
+            return true;
+        }
     }
 
     [Test]

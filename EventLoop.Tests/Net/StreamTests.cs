@@ -31,7 +31,8 @@ public class StreamTests(SelectorKind selector) : NetTestBase(selector)
             var client = await Loop.OpenConnectionAsync(server.LocalEndPoint);
             client.Write(data);
             client.ShutdownWrite();
-            var received = await client.ReadExactlyAsync(data.Length);
+            var received = new byte[data.Length];
+            await client.ReadExactlyAsync(received);
             Assert.That(await client.ReadAsync(new byte[1]), Is.Zero, "the server closed after our half-close");
             await client.CloseAsync();
             server.Close();
@@ -265,7 +266,7 @@ public class StreamTests(SelectorKind selector) : NetTestBase(selector)
             {
                 client.Write(data.AsSpan(offset, 16 * 1024));
                 await client.DrainAsync();
-                Assert.That(client.Transport.WriteBufferSize, Is.LessThanOrEqualTo(ITransport.DefaultHighWaterMark + 16 * 1024));
+                Assert.That(client.WriteBufferSize, Is.LessThanOrEqualTo(ITransport.DefaultHighWaterMark + 16 * 1024));
             }
             client.ShutdownWrite();
             var digest = await client.ReadLineAsync();
@@ -309,7 +310,6 @@ public class StreamTests(SelectorKind selector) : NetTestBase(selector)
     [Test]
     public void AHandlerThatThrowsClosesOnlyItsConnection()
     {
-        ExpectErrorLogs = true;
         var replies = Run(async () =>
         {
             var server = await Loop.StartServerAsync(async c =>
@@ -330,7 +330,65 @@ public class StreamTests(SelectorKind selector) : NetTestBase(selector)
 
         Assert.That(replies.badReply, Is.Null, "the failing handler's connection was closed");
         Assert.That(replies.goodReply, Is.EqualTo("ok fine"));
-        Assert.That(Logs.Entries.Single(e => e.Level == LogLevel.Error).Exception?.Message, Is.EqualTo("handler bug"), "the failure was logged");
+        var report = Reported.Single(); // the loop's exception handler, as for protocol code: one channel
+        Assert.That(report.Exception, Is.TypeOf<InvalidOperationException>());
+        Assert.That(report.Source, Does.Contain("127.0.0.1"));
+    }
+
+    [Test]
+    public void AHandlerEndedByItsPeersReset_IsNormal_LoggedAtDebugAndNotReported()
+    {
+        Run(async () =>
+        {
+            var handlerEnded = Loop.CreateFuture<bool>();
+            var server = await Loop.StartServerAsync(async c =>
+            {
+                try
+                {
+                    while (await c.ReadLineAsync() is { } line) c.WriteLine(line); // no catch: a reset ends it
+                }
+                finally
+                {
+                    handlerEnded.TrySetResult(true);
+                }
+            });
+            var client = await Loop.OpenConnectionAsync(server.LocalEndPoint);
+            client.WriteLine("hello");
+            await client.ReadLineAsync();
+            client.Abort(); // RST
+            await handlerEnded.Task;
+            server.Close();
+            await server.WaitClosedAsync();
+        });
+
+        Assert.That(Reported, Is.Empty);
+        var logs = Logs.Entries;
+        Assert.That(logs.Where(e => e.Level > Microsoft.Extensions.Logging.LogLevel.Debug), Is.Empty);
+        Assert.That(logs.Any(e => e.Message.Contains("connection was lost")), Is.True, "the handler's end is logged at Debug");
+    }
+
+    [Test]
+    public void ReadAheadStopsAtExactlyTwiceTheLimit_NotOneLargeReceiveBeyondIt()
+    {
+        var buffered = Run(async () =>
+        {
+            var readerReady = Loop.CreateFuture<Connection>();
+            var server = await Loop.StartServerAsync(async c =>
+            {
+                readerReady.TrySetResult(c);
+                await c.WaitClosedAsync();
+            }, connectionOptions: new ConnectionOptions { Limit = 1024 });
+            var client = await Loop.OpenConnectionAsync(server.LocalEndPoint);
+            client.Write(new byte[200 * 1024]);
+            var reader = await readerReady.Task;
+            while (reader.BufferedCount < 2048) await Loop.Yield(); // one receive of up to 64 KiB used to overshoot here
+            int count = reader.BufferedCount;
+            client.Abort();
+            server.Close();
+            return count;
+        });
+
+        Assert.That(buffered, Is.EqualTo(2048));
     }
 
     [Test]
